@@ -1,0 +1,197 @@
+"""Settings of a client: where the server is, how to authenticate, TLS, proxy, pool, retries, timeouts."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import logging
+import multiprocessing
+import sys
+from typing import Any, ClassVar
+
+import urllib3
+
+from airflow_client.client.exceptions import ApiValueError
+
+__version__ = "2.11.2"
+
+DEFAULT_HOST = "http://localhost:8080/api/v1"
+# Finite by default so a scheduled job never hangs on a silent server: seconds to connect,
+# and seconds to wait for each read.
+DEFAULT_TIMEOUT = (10.0, 60.0)
+DEFAULT_RETRIES = 3
+
+LOGGER_NAME = "airflow_client"
+
+
+class Configuration:
+    """Everything `ApiClient` needs to know to reach and authenticate to one Airflow webserver.
+
+    Authentication: `username` and `password` for HTTP Basic, or `access_token` for a Bearer token
+    (which wins when both are set). Secrets never appear in `repr()`.
+    """
+
+    _default: ClassVar[Configuration | None] = None
+
+    def __init__(
+        self,
+        host: str | None = None,
+        api_key: dict[str, str] | None = None,
+        api_key_prefix: dict[str, str] | None = None,
+        access_token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        discard_unknown_keys: bool = False,
+        disabled_client_side_validations: str = "",
+        server_index: int | None = None,
+        server_variables: dict[str, str] | None = None,
+        server_operation_index: dict[str, int] | None = None,
+        server_operation_variables: dict[str, dict[str, str]] | None = None,
+        ssl_ca_cert: str | None = None,
+    ) -> None:
+        self.host = host if host is not None else DEFAULT_HOST
+        self.api_key = dict(api_key or {})
+        self.api_key_prefix = dict(api_key_prefix or {})
+        self.access_token = access_token
+        self.username = username
+        self.password = password
+        # Kept for compatibility: unknown keys in answers are always kept, never an error.
+        self.discard_unknown_keys = discard_unknown_keys
+        self.disabled_client_side_validations = disabled_client_side_validations
+        self.server_index = server_index
+        self.server_variables = dict(server_variables or {})
+        self.server_operation_index = dict(server_operation_index or {})
+        self.server_operation_variables = dict(server_operation_variables or {})
+
+        self.verify_ssl = True
+        self.ssl_ca_cert = ssl_ca_cert
+        self.cert_file: str | None = None
+        self.key_file: str | None = None
+        self.assert_hostname: str | bool | None = None
+        self.tls_server_name: str | None = None
+
+        self.connection_pool_maxsize = multiprocessing.cpu_count() * 5
+        self.proxy: str | None = None
+        self.proxy_headers: dict[str, str] | None = None
+        self.no_proxy: str | None = None
+        self.socket_options: list[tuple[int, int, int]] | None = None
+
+        self.retries: int | urllib3.Retry | None = DEFAULT_RETRIES
+        self.timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT
+        self.client_side_validation = True
+        self.safe_chars_for_path_param = ""
+
+        self.logger = {"package_logger": logging.getLogger(LOGGER_NAME)}
+        self.logger_format = "%(asctime)s %(levelname)s %(message)s"
+        self.logger_stream_handler: logging.Handler | None = None
+        self.logger_file_handler: logging.Handler | None = None
+        self._logger_file: str | None = None
+        self._debug = False
+
+    # -- defaults shared by clients created without a configuration --------------------------------
+
+    @classmethod
+    def set_default(cls, default: Configuration | None) -> None:
+        cls._default = copy.copy(default) if default is not None else None
+
+    @classmethod
+    def get_default_copy(cls) -> Configuration:
+        return copy.copy(cls._default) if cls._default is not None else Configuration()
+
+    # -- logging -----------------------------------------------------------------------------------
+
+    @property
+    def logger_file(self) -> str | None:
+        return self._logger_file
+
+    @logger_file.setter
+    def logger_file(self, value: str | None) -> None:
+        self._logger_file = value
+        log = self.logger["package_logger"]
+        if self.logger_file_handler is not None:
+            log.removeHandler(self.logger_file_handler)
+            self.logger_file_handler = None
+        if value:
+            self.logger_file_handler = logging.FileHandler(value)
+            self.logger_file_handler.setFormatter(logging.Formatter(self.logger_format))
+            log.addHandler(self.logger_file_handler)
+
+    @property
+    def debug(self) -> bool:
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        # Requests are logged by the client itself, with credentials redacted; http.client's own
+        # debug output is never switched on because it prints the Authorization header.
+        self._debug = bool(value)
+        self.logger["package_logger"].setLevel(logging.DEBUG if value else logging.WARNING)
+
+    # -- authentication ----------------------------------------------------------------------------
+
+    def get_basic_auth_token(self) -> str | None:
+        if self.username is None and self.password is None:
+            return None
+        pair = f"{self.username or ''}:{self.password or ''}".encode()
+        return "Basic " + base64.b64encode(pair).decode("ascii")
+
+    def auth_settings(self) -> dict[str, dict[str, Any]]:
+        """The credentials this configuration will send, by scheme."""
+        settings: dict[str, dict[str, Any]] = {}
+        if self.access_token:
+            settings["Bearer"] = {
+                "type": "bearer",
+                "in": "header",
+                "key": "Authorization",
+                "value": "Bearer " + self.access_token,
+            }
+        basic = self.get_basic_auth_token()
+        if basic is not None:
+            settings["Basic"] = {"type": "basic", "in": "header", "key": "Authorization", "value": basic}
+        return settings
+
+    def auth_header(self) -> str | None:
+        """The Authorization header value for a request: the bearer token first, else Basic."""
+        if self.access_token:
+            return "Bearer " + self.access_token
+        return self.get_basic_auth_token()
+
+    # -- hosts -------------------------------------------------------------------------------------
+
+    def get_host_settings(self) -> list[dict[str, Any]]:
+        return [{"url": DEFAULT_HOST, "description": "an Airflow webserver", "variables": {}}]
+
+    def get_host_from_settings(
+        self, index: int | None, variables: dict[str, str] | None = None, servers: Any = None
+    ) -> str:
+        if index is None:
+            return self.host
+        settings = servers or self.get_host_settings()
+        if not 0 <= index < len(settings):
+            raise ApiValueError(f"host index {index} is out of range: {len(settings)} host(s) are configured")
+        return str(settings[index]["url"])
+
+    def to_debug_report(self) -> str:
+        return (
+            "Python SDK Debug Report:\n"
+            f"OS: {sys.platform}\n"
+            f"Python Version: {sys.version.split()[0]}\n"
+            "Version of the API: 2.11.2\n"
+            f"SDK Package Version: {__version__}"
+        )
+
+    def __repr__(self) -> str:
+        shown = "***" if self.password else None
+        token = "***" if self.access_token else None
+        return (
+            f"Configuration(host={self.host!r}, username={self.username!r}, password={shown!r}, "
+            f"access_token={token!r}, verify_ssl={self.verify_ssl!r})"
+        )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Configuration:
+        # Loggers and handlers are shared, not copied: they are process-wide objects.
+        clone = copy.copy(self)
+        for name, value in self.__dict__.items():
+            if name not in ("logger", "logger_stream_handler", "logger_file_handler"):
+                setattr(clone, name, copy.deepcopy(value, memo))
+        return clone

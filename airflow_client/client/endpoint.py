@@ -1,0 +1,224 @@
+"""Endpoints as declarations: a method's signature plus one decorator line is the whole endpoint.
+
+    @endpoint("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances", returns="TaskInstanceCollection")
+    def get_task_instances(self, dag_id: str, dag_run_id: str, *, state: list[str] | None = None,
+                           **options: Any) -> TaskInstanceCollection: ...
+
+The signature says everything else: positional parameters are required, keyword-only ones optional;
+a name in `{}` in the route is a path parameter, the one named by `body=` is the request body, the
+rest go to the query string; annotations give the types. The decorated body is never run: calls go
+to `ApiClient.call_endpoint`, which asks the `Operation` here to check the arguments and build the
+request before any I/O.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from urllib.parse import quote
+
+from airflow_client.client.exceptions import ApiTypeError, ApiValueError
+from airflow_client.client.model_utils import Kind, ModelKind, aware, compile_type
+
+if TYPE_CHECKING:
+    from airflow_client.client.api_client import ApiClient
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Keyword options every endpoint method accepts, with the types they take.
+CALL_OPTIONS: dict[str, tuple[type, ...]] = {
+    "async_req": (bool,),
+    "_return_http_data_only": (bool,),
+    "_preload_content": (bool,),
+    "_request_timeout": (int, float, tuple, type(None)),
+    "_check_input_type": (bool,),
+    "_check_return_type": (bool,),
+    "_spec_property_naming": (bool,),
+    "_content_type": (str, type(None)),
+    "_host_index": (int, type(None)),
+    "_headers": (dict, type(None)),
+}
+
+
+class Request:
+    """One HTTP request, ready to send."""
+
+    __slots__ = ("body", "headers", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+
+
+class Operation:
+    """What one endpoint needs at call time, read once from its declaration."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        route: str,
+        returns: str | None,
+        body: str | None,
+        content_types: tuple[str, ...],
+        accept: tuple[str, ...],
+    ) -> None:
+        self.name = fn.__name__
+        self.method, self.path = route.split(" ", 1)
+        code = fn.__code__
+        names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+        self.positional = names[: code.co_argcount - 1]
+        self.optional = names[code.co_argcount - 1 :]
+        self.annotations = {n: fn.__annotations__[n] for n in names}
+        self.path_params = tuple(re.findall(r"{(\w+)}", self.path))
+        self.body = body
+        self.query_params = tuple(n for n in names if n not in self.path_params and n != body)
+        self.returns = returns
+        self.return_kind = ModelKind(returns) if returns else None
+        self.content_types = content_types
+        self.accept = accept
+        self._kinds: dict[str, Kind] | None = None
+        unknown = set(self.path_params) - set(names)
+        if unknown or (body is not None and body not in names):
+            raise ValueError(f"{self.name}: route or body names parameters the signature lacks")
+
+    @property
+    def kinds(self) -> dict[str, Kind]:
+        # Compiled on first call, so importing an API module stays cheap.
+        if self._kinds is None:
+            self._kinds = {n: compile_type(a) for n, a in self.annotations.items()}
+        return self._kinds
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Match a call's arguments to parameters and call options, refusing what does not fit."""
+        name = self.name
+        if len(args) > len(self.positional):
+            raise ApiTypeError(
+                f"{name}() takes {len(self.positional)} positional argument(s) ({', '.join(self.positional)}) "
+                f"but {len(args)} were given; optional parameters are passed by keyword"
+            )
+        values = dict(zip(self.positional, args))
+        options: dict[str, Any] = {}
+        for key, value in kwargs.items():
+            if key in self.annotations:
+                if key in values:
+                    raise ApiTypeError(f"{name}() got multiple values for argument {key!r}")
+                values[key] = value
+            elif key in CALL_OPTIONS:
+                allowed = CALL_OPTIONS[key]
+                if not isinstance(value, allowed) or (bool not in allowed and isinstance(value, bool)):
+                    raise ApiTypeError(
+                        f"{name}(): option {key} expects {' or '.join(t.__name__ for t in allowed)}, "
+                        f"got {type(value).__name__} {value!r}"
+                    )
+                options[key] = value
+            else:
+                raise ApiTypeError(
+                    f"{name}() got an unexpected keyword argument {key!r}; its parameters are: "
+                    f"{', '.join(self.annotations)}"
+                )
+        missing = [p for p in self.positional if p not in values]
+        if missing:
+            raise ApiTypeError(f"{name}() missing required argument(s): {', '.join(missing)}")
+        return values, options
+
+    def build(self, values: dict[str, Any], options: dict[str, Any], client: ApiClient) -> Request:
+        """Check every value against its declared type and turn the call into a request."""
+        check = options.get("_check_input_type", True)
+        kinds = self.kinds
+        name = self.name
+        checked: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is None and key in self.optional:
+                continue  # an optional parameter given as None is simply not sent
+            checked[key] = kinds[key].check(value, f"{name}({key})") if check else value
+
+        path = self.path
+        for key in self.path_params:
+            path = path.replace("{" + key + "}", quote(_text(checked[key]), safe=""))
+        query = []
+        for key in self.query_params:
+            if key in checked:
+                value = checked[key]
+                if isinstance(value, (list, tuple)):
+                    query.extend(f"{key}={quote(_text(v), safe='')}" for v in value)
+                else:
+                    query.append(f"{key}={quote(_text(value), safe='')}")
+
+        host_index = options.get("_host_index")
+        config = client.configuration
+        host = config.host if host_index is None else config.get_host_from_settings(host_index)
+        url = host.rstrip("/") + path
+        if query:
+            url += "?" + "&".join(query)
+
+        headers = client.request_headers()
+        extra = options.get("_headers")
+        accept = self.accept
+        headers["Accept"] = "application/json" if "application/json" in accept else ", ".join(accept)
+        payload = None
+        if self.body is not None and self.body in checked:
+            content_type = options.get("_content_type") or self.content_types[0]
+            if content_type not in self.content_types:
+                raise ApiValueError(
+                    f"{name}(): _content_type must be one of {', '.join(self.content_types)}, got {content_type!r}"
+                )
+            headers["Content-Type"] = content_type
+            value = checked[self.body]
+            payload = json.dumps(kinds[self.body].encode(value), ensure_ascii=False, allow_nan=False).encode()
+        if extra:
+            headers.update(extra)
+        return Request(self.method, url, headers, payload)
+
+
+def _text(value: Any) -> str:
+    """The text form of a path or query value as Airflow reads it."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, datetime):
+        return aware(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def endpoint(
+    route: str,
+    *,
+    returns: str | None = None,
+    body: str | None = None,
+    content_types: tuple[str, ...] = ("application/json",),
+    accept: tuple[str, ...] = ("application/json",),
+) -> Callable[[F], F]:
+    """Turn a declared method into a call of the endpoint at `route` ("METHOD /path")."""
+
+    def wrap(fn: F) -> F:
+        op = Operation(fn, route, returns, body, content_types, accept)
+
+        @functools.wraps(fn)
+        def call(self: Api, *args: Any, **kwargs: Any) -> Any:
+            return self.api_client.call_endpoint(op, args, kwargs)
+
+        call.operation = op  # type: ignore[attr-defined]
+        return call  # type: ignore[return-value]
+
+    return wrap
+
+
+class Api:
+    """Base of the API classes: holds the `ApiClient` that sends their requests."""
+
+    def __init__(self, api_client: ApiClient | None = None) -> None:
+        if api_client is None:
+            from airflow_client.client.api_client import ApiClient
+
+            api_client = ApiClient.get_default()
+        self.api_client = api_client

@@ -1,0 +1,189 @@
+"""Every error the client raises.
+
+    OpenApiException                    catch this to catch everything below
+    ├── ApiTypeError (TypeError)        an argument or field of the wrong type, missing or unknown
+    ├── ApiValueError (ValueError)      a value of the right type that is not allowed
+    ├── ApiAttributeError (AttributeError)  a model field that is not set
+    ├── ApiKeyError (KeyError)          a key that is not there
+    └── ApiException                    the server answered with an error, or could not be reached
+        ├── BadRequestException         400
+        ├── UnauthorizedException       401
+        ├── ForbiddenException          403 (Airflow 2.x also answers bad credentials with 403)
+        ├── NotFoundException           404
+        ├── ConflictException           409
+        ├── ServiceException            5xx
+        ├── ApiConnectionError          no answer: refused, reset, timed out, TLS failure
+        └── ResponseDecodeError         a 2xx answer whose body is not what its content type says
+
+Argument errors are raised before any request is sent. `ApiException` carries the HTTP `status`,
+`reason`, `body` (text) and `headers`, plus the server's `title` and `detail` when it sent an Airflow
+error document, and the `method` and `url` of the request that failed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Sequence
+
+# Headers that carry credentials or a session and must never reach a log or a traceback.
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_BODY_SHOWN = 2000
+
+
+def render_path(path_to_item: Sequence[Any] | None) -> str:
+    """Format a path into nested data the way a reader would index it: `body['dag_ids'][2]`."""
+    out = ""
+    for part in path_to_item or ():
+        out += f"[{part}]" if isinstance(part, int) else f"[{part!r}]"
+    return out
+
+
+class OpenApiException(Exception):
+    """Base of every exception this package raises."""
+
+
+class ApiTypeError(OpenApiException, TypeError):
+    def __init__(
+        self,
+        msg: str,
+        path_to_item: Sequence[Any] | None = None,
+        valid_classes: tuple[type, ...] | None = None,
+        key_type: bool | None = None,
+    ) -> None:
+        self.path_to_item = list(path_to_item) if path_to_item else None
+        self.valid_classes = valid_classes
+        self.key_type = key_type
+        super().__init__(msg)
+
+
+class ApiValueError(OpenApiException, ValueError):
+    def __init__(self, msg: str, path_to_item: Sequence[Any] | None = None) -> None:
+        self.path_to_item = list(path_to_item) if path_to_item else None
+        super().__init__(msg)
+
+
+class ApiAttributeError(OpenApiException, AttributeError):
+    def __init__(self, msg: str, path_to_item: Sequence[Any] | None = None) -> None:
+        self.path_to_item = list(path_to_item) if path_to_item else None
+        super().__init__(msg)
+
+
+class ApiKeyError(OpenApiException, KeyError):
+    def __init__(self, msg: str, path_to_item: Sequence[Any] | None = None) -> None:
+        self.path_to_item = list(path_to_item) if path_to_item else None
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class ApiException(OpenApiException):
+    """The server answered with an error status, or no answer could be had."""
+
+    def __init__(
+        self,
+        status: int | None = None,
+        reason: str | None = None,
+        http_resp: Any = None,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.title: str | None = None
+        self.detail: str | None = None
+        if http_resp is not None:
+            self.status = http_resp.status
+            self.reason = http_resp.reason
+            raw = http_resp.data
+            self.body = raw.decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else raw
+            self.headers = http_resp.headers
+            self._read_error_document()
+        else:
+            self.status = status
+            self.reason = reason
+            self.body = None
+            self.headers = None
+        super().__init__(self.status, self.reason)
+
+    def _read_error_document(self) -> None:
+        # Airflow's errors are JSON documents with a title and a detail; anything else stays in body.
+        if not self.body or self.body[:1] != "{":
+            return
+        try:
+            doc = json.loads(self.body)
+        except ValueError:
+            return
+        if isinstance(doc, dict):
+            title, detail = doc.get("title"), doc.get("detail")
+            self.title = title if isinstance(title, str) else None
+            self.detail = detail if isinstance(detail, str) else None
+
+    def __str__(self) -> str:
+        lines = [f"({self.status})", f"Reason: {self.reason}"]
+        if self.method and self.url:
+            lines.append(f"Request: {self.method} {self.url}")
+        if self.title:
+            lines.append(f"Title: {self.title}")
+        if self.detail:
+            lines.append(f"Detail: {self.detail}")
+        if self.headers:
+            lines.append(f"HTTP response headers: {redact_headers(self.headers)}")
+        if self.body:
+            body = self.body if len(self.body) <= _BODY_SHOWN else self.body[:_BODY_SHOWN] + " [...]"
+            lines.append(f"HTTP response body: {body}")
+        return "\n".join(lines) + "\n"
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy fit for a log line or a message: credentials and cookies replaced by a marker."""
+    return {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+class BadRequestException(ApiException):
+    pass
+
+
+class UnauthorizedException(ApiException):
+    pass
+
+
+class ForbiddenException(ApiException):
+    pass
+
+
+class NotFoundException(ApiException):
+    pass
+
+
+class ConflictException(ApiException):
+    pass
+
+
+class ServiceException(ApiException):
+    pass
+
+
+class ApiConnectionError(ApiException):
+    """No HTTP answer: the cause (a urllib3 error) is chained as `__cause__`."""
+
+
+class ResponseDecodeError(ApiException):
+    """A success status whose body could not be read as its content type promised."""
+
+
+_BY_STATUS: dict[int, type[ApiException]] = {
+    400: BadRequestException,
+    401: UnauthorizedException,
+    403: ForbiddenException,
+    404: NotFoundException,
+    409: ConflictException,
+}
+
+
+def exception_for(status: int) -> type[ApiException]:
+    """The exception class for an error status."""
+    if status >= 500:
+        return ServiceException
+    return _BY_STATUS.get(status, ApiException)

@@ -1,0 +1,1 @@
+"""One module per model: `from airflow_client.client.model.task_instance import TaskInstance`."""

@@ -1,0 +1,174 @@
+"""The transport: one urllib3 pool per client; a request goes in, status, headers and bytes come out.
+
+Nothing here knows about endpoints or models, and nothing here raises for an HTTP status: the caller
+decides what a status means. What it does raise is `ApiConnectionError` when no answer came at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import ssl
+import time
+from typing import TYPE_CHECKING, Any, Mapping, Union
+from urllib.parse import urlsplit
+
+import certifi
+import urllib3
+
+from airflow_client.client.exceptions import ApiConnectionError, ApiValueError, redact_headers
+
+if TYPE_CHECKING:
+    from airflow_client.client.configuration import Configuration
+
+TimeoutArg = Union[None, float, int, "tuple[float, float]", urllib3.Timeout]
+
+_log = logging.getLogger("airflow_client")
+
+# Retried when the method is idempotent: the server said "try again later" or failed in passing.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class JitterRetry(urllib3.Retry):
+    """Exponential backoff with full jitter, so that many clients retrying do not retry in step."""
+
+    def get_backoff_time(self) -> float:
+        ceiling = super().get_backoff_time()
+        return random.uniform(0, ceiling) if ceiling > 0 else 0.0
+
+
+def make_retry(retries: int | urllib3.Retry | None) -> urllib3.Retry | bool:
+    """The retry policy: a count becomes bounded, backed-off retries of idempotent requests only.
+
+    A request that could not connect was never sent, so it is retried whatever its method; a POST or
+    PATCH that reached the server is never sent twice.
+    """
+    if isinstance(retries, urllib3.Retry):
+        return retries
+    if not retries:
+        return False
+    return JitterRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        backoff_factor=0.5,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=IDEMPOTENT_METHODS,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+
+
+def make_timeout(value: TimeoutArg) -> urllib3.Timeout | None:
+    if value is None or isinstance(value, urllib3.Timeout):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return urllib3.Timeout(total=value)
+    if isinstance(value, tuple) and len(value) == 2:
+        return urllib3.Timeout(connect=value[0], read=value[1])
+    raise ApiValueError(
+        f"_request_timeout: expected a number of seconds or a (connect, read) tuple, got {value!r}"
+    )
+
+
+class RESTResponse:
+    """An answer read in full."""
+
+    __slots__ = ("data", "headers", "reason", "status", "urllib3_response")
+
+    def __init__(self, resp: urllib3.HTTPResponse) -> None:
+        self.urllib3_response = resp
+        self.status: int = resp.status
+        self.reason: str = resp.reason or ""
+        self.headers: Mapping[str, str] = resp.headers
+        self.data: bytes = resp.data
+
+    def getheaders(self) -> Mapping[str, str]:
+        return self.headers
+
+    def getheader(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name, default)
+
+
+class RESTClientObject:
+    """Owns the connection pool; safe to share between threads (urllib3's pools are)."""
+
+    def __init__(self, configuration: Configuration, pools_size: int = 4, maxsize: int | None = None) -> None:
+        self.configuration = configuration
+        maxsize = maxsize or configuration.connection_pool_maxsize or 4
+        kwargs: dict[str, Any] = {
+            "num_pools": pools_size,
+            "maxsize": maxsize,
+            "retries": make_retry(configuration.retries),
+            "timeout": make_timeout(configuration.timeout),
+        }
+        if configuration.verify_ssl:
+            kwargs["cert_reqs"] = ssl.CERT_REQUIRED
+            kwargs["ca_certs"] = configuration.ssl_ca_cert or certifi.where()
+        else:
+            kwargs["cert_reqs"] = ssl.CERT_NONE
+        if configuration.cert_file:
+            kwargs["cert_file"] = configuration.cert_file
+        if configuration.key_file:
+            kwargs["key_file"] = configuration.key_file
+        if configuration.assert_hostname is not None:
+            kwargs["assert_hostname"] = configuration.assert_hostname
+        if configuration.tls_server_name:
+            kwargs["server_hostname"] = configuration.tls_server_name
+        if configuration.socket_options is not None:
+            kwargs["socket_options"] = configuration.socket_options
+
+        if configuration.proxy and not _bypasses_proxy(configuration.host, configuration.no_proxy):
+            self.pool_manager: urllib3.PoolManager = urllib3.ProxyManager(
+                configuration.proxy, proxy_headers=configuration.proxy_headers, **kwargs
+            )
+        else:
+            self.pool_manager = urllib3.PoolManager(**kwargs)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        preload_content: bool = True,
+        timeout: TimeoutArg = None,
+    ) -> RESTResponse | urllib3.HTTPResponse:
+        """Send one request; the answer is read in full unless `preload_content` is False."""
+        started = time.monotonic()
+        try:
+            resp = self.pool_manager.request(
+                method,
+                url,
+                body=body,
+                headers=headers,
+                preload_content=preload_content,
+                timeout=make_timeout(timeout) if timeout is not None else None,
+                redirect=False,
+            )
+        except urllib3.exceptions.HTTPError as exc:
+            raise ApiConnectionError(
+                status=None, reason=f"{type(exc).__name__}: {exc}", method=method, url=url
+            ) from exc
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "%s %s -> %s in %.1f ms (request headers: %s)",
+                method, url, resp.status, (time.monotonic() - started) * 1000, redact_headers(headers or {}),
+            )
+        return RESTResponse(resp) if preload_content else resp
+
+    def close(self) -> None:
+        self.pool_manager.clear()
+
+
+def _bypasses_proxy(host: str, no_proxy: str | None) -> bool:
+    if not no_proxy:
+        return False
+    hostname = urlsplit(host).hostname or ""
+    for entry in no_proxy.replace(" ", "").split(","):
+        if entry == "*" or (entry and (hostname == entry.lstrip(".") or hostname.endswith("." + entry.lstrip(".")))):
+            return True
+    return False

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+setup(
+    name="airflow-stable-client",
+    version="2.11.2",
+    description="A fast, strict-in, tolerant-out client for the stable REST API (v1) of Apache Airflow 2.x",
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.9",
+    packages=find_packages(include=["airflow_client", "airflow_client.*"]),
+    package_data={"airflow_client.client": ["py.typed"]},
+    install_requires=["urllib3>=1.26.4,<3", "python-dateutil>=2.8", "certifi"],
+    extras_require={
+        "test": ["pytest>=7", "hypothesis>=6", "trustme>=1.0", "pyyaml", "ruff"],
+    },
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "License :: OSI Approved :: Apache Software License",
+        "Typing :: Typed",
+    ],
+)
