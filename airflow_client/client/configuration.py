@@ -159,7 +159,7 @@ class Configuration:
     # -- hosts -------------------------------------------------------------------------------------
 
     def get_host_settings(self) -> list[dict[str, Any]]:
-        return [{"url": DEFAULT_HOST, "description": "an Airflow webserver", "variables": {}}]
+        return [{"url": self.host, "description": "the configured Airflow webserver", "variables": {}}]
 
     def get_host_from_settings(
         self, index: int | None, variables: dict[str, str] | None = None, servers: Any = None

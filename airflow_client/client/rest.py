@@ -139,15 +139,12 @@ class RESTClientObject:
     ) -> RESTResponse | urllib3.HTTPResponse:
         """Send one request; the answer is read in full unless `preload_content` is False."""
         started = time.monotonic()
+        extra: dict[str, Any] = {}
+        if timeout is not None:  # an explicit None would mean "wait forever" to urllib3
+            extra["timeout"] = make_timeout(timeout)
         try:
             resp = self.pool_manager.request(
-                method,
-                url,
-                body=body,
-                headers=headers,
-                preload_content=preload_content,
-                timeout=make_timeout(timeout) if timeout is not None else None,
-                redirect=False,
+                method, url, body=body, headers=headers, preload_content=preload_content, redirect=False, **extra
             )
         except urllib3.exceptions.HTTPError as exc:
             raise ApiConnectionError(

@@ -1,0 +1,142 @@
+"""Answers that deviate from the spec never fail a call: known parts convert, the rest is kept."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from airflow_client.client import exceptions
+from airflow_client.client.model.task_instance import TaskInstance
+from airflow_client.client.model.task_instance_collection import TaskInstanceCollection
+from airflow_client.client.model.task_state import TaskState
+
+from .conftest import Answer, task_instance_json
+
+
+def test_a_full_answer_decodes_to_models_with_aware_datetimes_and_enum_states(server, ti_api):
+    server.reply(Answer(body={"task_instances": [task_instance_json()], "total_entries": 1}))
+    page = ti_api.get_task_instances("~", "~")
+    assert isinstance(page, TaskInstanceCollection)
+    ti = page.task_instances[0]
+    assert isinstance(ti, TaskInstance)
+    assert ti.start_date == datetime(2024, 1, 1, 0, 0, 2, tzinfo=timezone.utc)
+    assert ti.execution_date.tzinfo is not None
+    assert ti.end_date == datetime(2024, 1, 1, 0, 0, 3, 250000, tzinfo=timezone.utc)
+    assert isinstance(ti.state, TaskState)
+    assert ti.state == TaskState("success") == "success"
+    assert ti.duration == 1.25
+    assert ti.rendered_fields == {"templates_dict": None, "op_args": []}
+    assert ti.sla_miss is None
+
+
+def test_null_end_date_is_kept_as_none(server, ti_api):
+    server.reply(Answer(body=task_instance_json(end_date=None, state="running")))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.end_date is None
+    assert ti.state == "running"
+
+
+def test_null_where_the_spec_says_non_null_is_kept(server, ti_api):
+    server.reply(Answer(body=task_instance_json(task_id=None, try_number=None, execution_date=None)))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.task_id is None
+    assert ti.try_number is None
+    assert ti.execution_date is None
+
+
+def test_unknown_field_from_a_newer_server_stays_reachable(server, ti_api):
+    server.reply(Answer(body=task_instance_json(dag_version={"id": 3}, new_flag=True)))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.dag_version == {"id": 3}
+    assert ti["new_flag"] is True
+    assert ti.to_dict()["dag_version"] == {"id": 3}
+
+
+def test_unknown_enum_value_is_kept_as_its_enum_type(server, ti_api):
+    server.reply(Answer(body=task_instance_json(state="paused_by_operator")))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.state == "paused_by_operator"
+    assert ti.state.value == "paused_by_operator"
+    assert isinstance(ti.state, TaskState)
+
+
+def test_number_where_a_string_was_declared_is_kept_as_received(server, ti_api):
+    server.reply(Answer(body=task_instance_json(hostname=12345, pool_slots="2")))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.hostname == 12345
+    assert ti.pool_slots == "2"
+
+
+def test_timestamp_that_does_not_parse_is_kept_as_text(server, ti_api):
+    server.reply(Answer(body=task_instance_json(start_date="yesterday", end_date=17)))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.start_date == "yesterday"
+    assert ti.end_date == 17
+    assert ti.execution_date.year == 2024  # its neighbours still convert
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-03-04T05:06:07Z", datetime(2024, 3, 4, 5, 6, 7, tzinfo=timezone.utc)),
+        ("2024-03-04T05:06:07.1+00:00", datetime(2024, 3, 4, 5, 6, 7, 100000, tzinfo=timezone.utc)),
+        ("2024-03-04T05:06:07", datetime(2024, 3, 4, 5, 6, 7, tzinfo=timezone.utc)),
+    ],
+)
+def test_every_timestamp_form_airflow_may_send_becomes_aware(server, ti_api, text, expected):
+    server.reply(Answer(body=task_instance_json(start_date=text)))
+    assert ti_api.get_task_instance("d", "r", "t").start_date == expected
+
+
+def test_nested_object_of_the_wrong_shape_is_kept_and_the_rest_converts(server, ti_api):
+    server.reply(
+        Answer(
+            body=task_instance_json(
+                sla_miss="not an object",
+                trigger={"id": 1, "classpath": "x.Y", "kwargs": "{}", "created_date": "2024-01-01T00:00:00+00:00"},
+            )
+        )
+    )
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.sla_miss == "not an object"
+    assert ti.trigger.created_date == datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def test_bad_item_in_a_list_is_kept_and_the_other_items_convert(server, ti_api):
+    server.reply(Answer(body={"task_instances": [task_instance_json(), "junk", None], "total_entries": 3}))
+    page = ti_api.get_task_instances("~", "~")
+    assert isinstance(page.task_instances[0], TaskInstance)
+    assert page.task_instances[1:] == ["junk", None]
+
+
+def test_list_where_an_object_was_expected_is_returned_as_received(server, ti_api):
+    server.reply(Answer(body=[1, 2, 3]))
+    assert ti_api.get_task_instance("d", "r", "t") == [1, 2, 3]
+
+
+def test_invalid_json_with_a_json_content_type_raises_decode_error_with_the_body(server, ti_api):
+    server.reply(Answer(body=b'{"task_id": "t", '))
+    with pytest.raises(exceptions.ResponseDecodeError) as caught:
+        ti_api.get_task_instance("d", "r", "t")
+    assert caught.value.status == 200
+    assert caught.value.body == '{"task_id": "t", '
+    assert "not valid JSON" in str(caught.value)
+
+
+def test_html_from_a_proxy_with_status_200_is_returned_as_text(server, ti_api):
+    server.reply(Answer(body="<html>login</html>", headers={"Content-Type": "text/html"}))
+    assert ti_api.get_task_instance("d", "r", "t") == "<html>login</html>"
+
+
+def test_empty_success_body_is_none(server, ti_api):
+    server.reply(Answer(status=200, body=b"", headers={"Content-Type": "application/json"}))
+    assert ti_api.get_task_instance("d", "r", "t") is None
+
+
+def test_log_json_answer_keeps_airflow_text_form_of_host_and_text_tuples(server, ti_api):
+    content = "[('worker-1', '*** Found local files\\nhello from ti_plain\\n')]"
+    server.reply(Answer(body={"content": content, "continuation_token": "eyJlbmQiOnRydWV9"}))
+    log = ti_api.get_log("d", "r", "t", 1)
+    assert log.content == content
+    assert log.continuation_token == "eyJlbmQiOnRydWV9"

@@ -1,0 +1,146 @@
+"""Models behave like the official client's: construction, access, comparison, conversion."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import pickle
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+import airflow_client.client as client
+from airflow_client.client import apis, models
+from airflow_client.client.model.inline_response2001 import InlineResponse2001
+from airflow_client.client.model.set_task_instance_note import SetTaskInstanceNote
+from airflow_client.client.model.task_instance import TaskInstance
+from airflow_client.client.model.task_state import TaskState
+from airflow_client.client.model.update_task_instance import UpdateTaskInstance
+from airflow_client.client.model.update_task_state import UpdateTaskState
+
+from .conftest import task_instance_json
+
+
+def decoded_ti(**overrides: object) -> TaskInstance:
+    return TaskInstance._from_server(json.loads(json.dumps(task_instance_json(**overrides))))
+
+
+def test_required_fields_are_positional_and_optional_ones_keywords():
+    assert SetTaskInstanceNote("done").note == "done"
+    assert SetTaskInstanceNote(note="done") == SetTaskInstanceNote("done")
+    body = UpdateTaskInstance(dry_run=False, new_state=UpdateTaskState("skipped"))
+    assert body.dry_run is False
+    assert body.new_state == "skipped"
+
+
+def test_attribute_item_get_and_in_access():
+    ti = decoded_ti(note="checked")
+    assert ti.note == ti["note"] == ti.get("note") == "checked"
+    assert "note" in ti and "nope" not in ti
+    assert ti.get("nope", "fallback") == "fallback"
+    with pytest.raises(client.ApiAttributeError):
+        _ = ti.nope
+    with pytest.raises(KeyError):
+        _ = ti["nope"]
+    assert getattr(ti, "nope", None) is None
+
+
+def test_declared_but_absent_field_raises_attribute_error_and_get_gives_default():
+    body = UpdateTaskInstance(new_state="failed")
+    assert "dry_run" not in body
+    with pytest.raises(client.ApiAttributeError, match="UpdateTaskInstance.dry_run is not set"):
+        _ = body.dry_run
+    assert body.get("dry_run") is None
+
+
+def test_equality_is_by_class_and_fields():
+    assert decoded_ti() == decoded_ti()
+    assert decoded_ti() != decoded_ti(note="x")
+    assert SetTaskInstanceNote("a") != InlineResponse2001(content="a")
+
+
+def test_enums_compare_equal_to_same_value_and_to_plain_strings():
+    assert TaskState("failed") == TaskState("failed")
+    assert TaskState("failed") == UpdateTaskState("failed")
+    assert TaskState("failed") == "failed"
+    assert TaskState("failed").value == "failed"
+    assert type(TaskState("failed").value) is str
+    assert TaskState(value="skipped") == "skipped"
+    assert str(TaskState("failed")) == "failed"
+    assert repr(TaskState("failed")) == "TaskState('failed')"
+    assert {TaskState("failed"): 1}["failed"] == 1
+    with pytest.raises(client.ApiValueError, match="'exploded' is not a valid TaskState"):
+        TaskState("exploded")
+
+
+def test_to_dict_gives_plain_data_with_datetimes_kept():
+    ti = decoded_ti()
+    data = ti.to_dict()
+    assert type(data["state"]) is str and data["state"] == "success"
+    assert data["start_date"] == datetime(2024, 1, 1, 0, 0, 2, tzinfo=timezone.utc)
+    assert data["rendered_fields"] == {"templates_dict": None, "op_args": []}
+    json.dumps(data, default=str)
+
+
+def test_repr_and_to_str_are_readable():
+    ti = decoded_ti()
+    assert repr(ti).startswith("TaskInstance(dag_id='example', ")
+    assert "state=TaskState('success')" in repr(ti)
+    assert "'task_id': 'say_hello'" in ti.to_str()
+    assert str(ti) == repr(ti)
+
+
+def test_models_pickle_and_copy_with_their_data():
+    ti = decoded_ti()
+    for clone in (pickle.loads(pickle.dumps(ti)), copy.copy(ti), copy.deepcopy(ti)):
+        assert clone == ti
+        assert isinstance(clone.state, TaskState)
+    assert pickle.loads(pickle.dumps(TaskState("failed"))) == "failed"
+
+
+def test_models_and_apis_packages_re_export_everything_lazily():
+    assert models.TaskInstance is TaskInstance
+    assert apis.TaskInstanceApi.__name__ == "TaskInstanceApi"
+    assert "TaskInstanceCollection" in dir(models)
+    with pytest.raises(AttributeError):
+        _ = models.NoSuchModel
+    for name in models.__all__:
+        module = importlib.import_module(f"airflow_client.client.model.{models._MODULES[name]}")
+        assert getattr(module, name) is getattr(models, name)
+
+
+def test_importing_the_client_does_not_import_every_model():
+    code = (
+        "import sys, airflow_client.client\n"
+        "from airflow_client.client.api import task_instance_api\n"
+        "print(sum(1 for m in sys.modules if m.startswith('airflow_client.client.model.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
+def test_exception_classes_are_importable_where_scripts_look_for_them():
+    from airflow_client.client.exceptions import (
+        ForbiddenException,
+        NotFoundException,
+        ServiceException,
+        UnauthorizedException,
+    )
+
+    for cls in (NotFoundException, UnauthorizedException, ForbiddenException, ServiceException):
+        assert issubclass(cls, client.ApiException)
+    assert issubclass(client.ApiTypeError, TypeError)
+    assert issubclass(client.ApiValueError, ValueError)
+    assert issubclass(client.ApiKeyError, KeyError)
+    assert issubclass(client.ApiAttributeError, AttributeError)
+
+
+def test_configuration_and_client_never_show_the_password():
+    config = client.Configuration(host="http://h/api/v1", username="u", password="hunter2-secret")
+    config.access_token = "tok-secret"
+    with client.ApiClient(config) as api_client:
+        for text in (repr(config), str(config), repr(api_client), str(api_client)):
+            assert "hunter2-secret" not in text and "tok-secret" not in text
