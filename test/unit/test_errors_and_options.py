@@ -212,7 +212,7 @@ def test_configured_timeout_applies_when_a_call_gives_none(server, config):
     config.timeout = 0.3
     server.reply(Answer(body=task_instance_json(), delay=2.0))
     with client.ApiClient(config) as api_client:
-        with pytest.raises(exceptions.ApiConnectionError, match="(?i)timed out"):
+        with pytest.raises(exceptions.ApiConnectionError, match=r"(?i)timed out"):
             task_instance_api.TaskInstanceApi(api_client).get_task_instance("d", "r", "t")
 
 

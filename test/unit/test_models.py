@@ -51,7 +51,7 @@ def test_attribute_item_get_and_in_access():
 def test_declared_but_absent_field_raises_attribute_error_and_get_gives_default():
     body = UpdateTaskInstance(new_state="failed")
     assert "dry_run" not in body
-    with pytest.raises(client.ApiAttributeError, match="UpdateTaskInstance.dry_run is not set"):
+    with pytest.raises(client.ApiAttributeError, match=r"UpdateTaskInstance\.dry_run is not set"):
         _ = body.dry_run
     assert body.get("dry_run") is None
 

@@ -105,7 +105,7 @@ def test_setting_a_field_is_checked_too():
 
 def test_read_only_fields_are_refused_in_a_request_body():
     link = ExtraLink(name="docs", href="https://example.org")
-    with pytest.raises(client.ApiValueError, match="ExtraLink.name is read-only"):
+    with pytest.raises(client.ApiValueError, match=r"ExtraLink\.name is read-only"):
         link._to_json()
 
 
