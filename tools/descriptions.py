@@ -4,6 +4,32 @@ API_DESCRIPTIONS = {
     "TaskInstance": "read, filter and change task instances, their tries, notes, logs and links.",
 }
 
+API_INTRODUCTIONS = {
+    "TaskInstance": """
+A task instance is one task of one DAG run; a mapped task has one per map index, and each try of a
+task instance is kept in its history. The ids in paths are sent percent-encoded, so run ids such as
+`manual__2024-01-01T00:00:00+00:00` work as they are; `~` for both the DAG id and the run id of
+`get_task_instances` lists across all DAGs and runs.
+
+```python
+import airflow_client.client
+from airflow_client.client.api import task_instance_api
+
+configuration = airflow_client.client.Configuration(
+    host="http://localhost:8080/api/v1", username="admin", password="admin"
+)
+with airflow_client.client.ApiClient(configuration) as api_client:
+    api = task_instance_api.TaskInstanceApi(api_client)
+    failed = api.get_task_instances("~", "~", state=["failed"], limit=100)
+    for ti in failed.task_instances:
+        print(ti.dag_id, ti.dag_run_id, ti.task_id, ti.try_number, ti.end_date)
+```
+
+Filters on dates take aware `datetime` objects or ISO 8601 strings (a naive `datetime` is read as
+UTC); `state`, `pool`, `queue` and `executor` take lists and match any of their values.
+""",
+}
+
 OPERATION_DESCRIPTIONS = {
     "get_task_instances": "List the task instances of one DAG run; pass `~` for both ids to list across all DAGs and runs.",
     "get_task_instances_batch": "List task instances across DAGs and runs, with the filters in a request body.",
