@@ -221,6 +221,12 @@ class ListKind(Kind):
             raise TypeError("not a list")
         convert = self.item.decode
         assert convert is not None
+        try:
+            return [convert(element) for element in value]
+        except _DECODE_ERRORS:
+            pass
+        # Some element does not fit: convert element by element and keep the misfits as they are.
+        # Elements already converted above are left alone by a second conversion.
         out = []
         for element in value:
             try:
@@ -294,7 +300,10 @@ class ModelKind(Kind):
 
     @property  # type: ignore[override]
     def decode(self) -> Callable[[Any], Any]:
-        return self.cls._from_server  # type: ignore[no-any-return]
+        cls = self.cls
+        if issubclass(cls, ModelSimple):
+            return cls._table().__getitem__
+        return cls._from_server  # type: ignore[no-any-return]
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         return self.cls._from_user(value, where)
@@ -410,7 +419,7 @@ class Model:
     _secret: ClassVar[tuple[str, ...]] = ()
     # Built from the annotations on first use: field name -> kind, and the fields to decode.
     _kinds: ClassVar[dict[str, Kind]]
-    _decoders: ClassVar[tuple[tuple[str, Callable[[Any], Any]], ...]]
+    _decode: ClassVar[Callable[[dict[str, Any]], None]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         _set_data(self, {})
@@ -462,17 +471,11 @@ class Model:
         """Wrap a decoded JSON object in place; values that do not convert are kept as received."""
         if type(data) is not dict:
             raise TypeError("not an object")
-        decoders = cls.__dict__.get("_decoders")
-        if decoders is None:
+        decode = cls.__dict__.get("_decode")
+        if decode is None:
             cls._tables()
-            decoders = cls.__dict__["_decoders"]
-        for name, convert in decoders:
-            value = data.get(name)
-            if value is not None:
-                try:
-                    data[name] = convert(value)
-                except _DECODE_ERRORS:
-                    pass
+            decode = cls.__dict__["_decode"]
+        decode(data)
         obj = _new(cls)
         _set_data(obj, data)
         return obj
@@ -624,14 +627,33 @@ def _build_tables(cls: type[Model]) -> dict[str, Kind]:
         if issubclass(klass, Model):
             for name, text in _own_annotations(klass).items():
                 kinds[name] = compile_type(text)
-    decoders = []
-    for name, kind in kinds.items():
-        decode = kind.decode
-        if decode is not None:
-            decoders.append((name, decode))
-    cls._decoders = tuple(decoders)
+    decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None]
+    cls._decode = staticmethod(_compile_decoder(cls.__name__, decoders))  # type: ignore[assignment]
     cls._kinds = kinds  # set last: its presence means the tables are complete
     return kinds
+
+
+def _compile_decoder(class_name: str, decoders: list[tuple[str, Callable[[Any], Any]]]) -> Callable[..., None]:
+    """One straight-line function per model that converts, in place, the fields that need it.
+
+    Decoding is the hot path of every list call; unrolling the per-field loop into plain statements
+    roughly halves its cost compared with iterating over a table.
+    """
+    namespace: dict[str, Any] = {"_errors": _DECODE_ERRORS}
+    lines = [f"def decode_{class_name}(data):"]
+    for i, (name, convert) in enumerate(decoders):
+        namespace[f"_convert{i}"] = convert
+        lines += [
+            f"    value = data.get({name!r})",
+            "    if value is not None:",
+            "        try:",
+            f"            data[{name!r}] = _convert{i}(value)",
+            "        except _errors:",
+            "            pass",
+        ]
+    lines.append("    return None")
+    exec("\n".join(lines), namespace)
+    return namespace[f"decode_{class_name}"]  # type: ignore[no-any-return]
 
 
 class ModelSimple(str):
@@ -658,7 +680,7 @@ class ModelSimple(str):
     def _table(cls) -> dict[str, Any]:
         table = cls.__dict__.get("_by_value")
         if table is None:
-            table = {v: str.__new__(cls, v) for v in cls._allowed}
+            table = _EnumTable(cls)
             cls._by_value = table
         return table  # type: ignore[no-any-return]
 
@@ -667,20 +689,14 @@ class ModelSimple(str):
         allowed = ", ".join(map(repr, cls._allowed))
         if not isinstance(value, str):
             raise ApiTypeError(f"{where}: expected one of {allowed}, got {_type_name(value)} {_shown(value)}")
-        try:
-            return cls._table()[value]
-        except KeyError:
-            message = f"{where}: {value!r} is not a valid {cls.__name__}; expected one of {allowed}"
-            raise ApiValueError(message) from None
+        table = cls._table()
+        if value not in table:  # `in` does not call __missing__: unknown values are refused here
+            raise ApiValueError(f"{where}: {value!r} is not a valid {cls.__name__}; expected one of {allowed}")
+        return table[value]
 
     @classmethod
     def _from_server(cls, value: Any) -> Any:
-        try:
-            return cls._table()[value]
-        except KeyError:
-            if type(value) is not str:
-                raise TypeError("not a string") from None
-            return str.__new__(cls, value)
+        return cls._table()[value]
 
     @property
     def value(self) -> str:
@@ -697,3 +713,20 @@ class ModelSimple(str):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self)._from_server, (str.__str__(self),))
+
+
+class _EnumTable(dict):  # type: ignore[type-arg]
+    """The instances of one enum by value; a value it does not know becomes an unchecked instance.
+
+    Server values are looked up here with one dict access (`table[value]` is the decoder), and the
+    allowed ones are shared instances, so decoding a state costs no allocation.
+    """
+
+    def __init__(self, cls: type[ModelSimple]) -> None:
+        super().__init__((v, str.__new__(cls, v)) for v in cls._allowed)
+        self.cls = cls
+
+    def __missing__(self, value: Any) -> Any:
+        if type(value) is not str:
+            raise TypeError("not a string")
+        return str.__new__(self.cls, value)

@@ -1,0 +1,55 @@
+"""Start a throwaway Airflow 2.11.2, run a DAG, and look at its task instances through the client.
+
+    python3 dev.py demo
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import airflow_client.client  # noqa: E402
+from airflow_client.client.api import task_instance_api  # noqa: E402
+from airflow_client.client.model.set_task_instance_note import SetTaskInstanceNote  # noqa: E402
+from tools.local_airflow import LocalAirflow  # noqa: E402
+
+DAG_ID = "ti_plain"
+
+
+def main() -> None:
+    with LocalAirflow(ROOT / "test" / "dags") as airflow:
+        print("Starting a local Airflow 2.11.2 (the first time, its virtualenv is built; about a minute)...")
+        airflow.start(wait_for_dags=[DAG_ID])
+        print(f"Airflow is up at {airflow.host}")
+        run_id = airflow.trigger_run(DAG_ID)
+        print(f"Triggered {DAG_ID} run {run_id}; waiting for the scheduler to finish it...")
+        print(f"The run ended: {airflow.wait_for_run(DAG_ID, run_id)}")
+
+        username, password = airflow.admin
+        configuration = airflow_client.client.Configuration(host=airflow.host, username=username, password=password)
+        with airflow_client.client.ApiClient(configuration) as api_client:
+            api = task_instance_api.TaskInstanceApi(api_client)
+
+            page = api.get_task_instances(DAG_ID, run_id)
+            print(f"\n{page.total_entries} task instances of {run_id}:")
+            for ti in page.task_instances:
+                took = f"{ti.duration:.2f}s" if ti.duration is not None else "-"
+                started = f"{ti.start_date:%H:%M:%S}"
+                print(f"  {ti.task_id:<14} {ti.state!s:<10} try {ti.try_number}  started {started}  took {took}")
+
+            log = api.get_log(DAG_ID, run_id, "say_hello", 1, _headers={"Accept": "text/plain"})
+            print("\nThe log of say_hello, try 1, lines that mention it:")
+            for line in log.splitlines():
+                if "hello from" in line or "Marking task" in line:
+                    print("  " + line.strip())
+
+            api.set_task_instance_note(DAG_ID, run_id, "say_hello", SetTaskInstanceNote("looked at by the demo"))
+            note = api.get_task_instance(DAG_ID, run_id, "say_hello").note
+            print(f"\nNote written and read back: {note!r}")
+
+
+if __name__ == "__main__":
+    main()
