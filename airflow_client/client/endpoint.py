@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import quote
 
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError
-from airflow_client.client.model_utils import Kind, ModelKind, aware, compile_type
+from airflow_client.client.model_utils import Kind, aware, compile_type
 
 if TYPE_CHECKING:
     from airflow_client.client.api_client import ApiClient
@@ -78,7 +78,7 @@ class Operation:
         self.body = body
         self.query_params = tuple(n for n in names if n not in self.path_params and n != body)
         self.returns = returns
-        self.return_kind = ModelKind(returns) if returns else None
+        self.return_kind = compile_type(returns) if returns else None
         self.content_types = content_types
         self.accept = accept
         self._kinds: dict[str, Kind] | None = None

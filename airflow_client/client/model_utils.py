@@ -314,6 +314,35 @@ class ModelKind(Kind):
         return encode_any(value)
 
 
+class UnionKind(Kind):
+    """One of several models, for answers whose shape depends on the request (a dry run or not).
+
+    The model whose declared fields cover most of the answer's keys is chosen.
+    """
+
+    def __init__(self, options: list[ModelKind], nullable: bool = False) -> None:
+        super().__init__(nullable)
+        self.options = options
+        self.name = " or ".join(o.name for o in options)
+        self.decode = self._decode
+
+    def _decode(self, value: Any) -> Any:
+        if type(value) is not dict:
+            raise TypeError("not an object")
+        keys = value.keys()
+        best = max(self.options, key=lambda o: len(keys & o.cls._tables().keys()))
+        return best.decode(value)
+
+    def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        for option in self.options:
+            if isinstance(value, option.cls):
+                return value
+        raise self.wrong(value, where, secret)
+
+    def encode(self, value: Any) -> Any:
+        return encode_any(value)
+
+
 _PRIMITIVES: dict[str, type[Kind]] = {
     "str": StrKind,
     "int": IntKind,
@@ -352,6 +381,8 @@ def compile_type(annotation: str) -> Kind:
     alternatives = [a for a in alternatives if a != "None"]
     if len(alternatives) > 1:
         alternatives = [a for a in alternatives if a not in ("str", "dict[str, Any]")] or alternatives
+    if len(alternatives) > 1 and all(a.isidentifier() and a[0].isupper() for a in alternatives):
+        return UnionKind([ModelKind(a) for a in alternatives], nullable)
     if len(alternatives) != 1:
         raise ValueError(f"unsupported annotation {annotation!r}")
     text = alternatives[0]
@@ -417,6 +448,8 @@ class Model:
     _required: ClassVar[tuple[str, ...]] = ()
     _read_only: ClassVar[tuple[str, ...]] = ()
     _secret: ClassVar[tuple[str, ...]] = ()
+    # Python name -> name on the wire, for the few fields whose JSON name is no identifier (`__type`).
+    _wire_names: ClassVar[dict[str, str]] = {}
     # Built from the annotations on first use: field name -> kind, and the fields to decode.
     _kinds: ClassVar[dict[str, Kind]]
     _decode: ClassVar[Callable[[dict[str, Any]], None]]
@@ -458,13 +491,21 @@ class Model:
             raise ApiTypeError(f"{where}() is missing required field(s): {', '.join(missing)}")
         data = self._data
         secret = cls._secret
+        wire_names = cls._wire_names
         for name, value in kwargs.items():
-            kind = kinds.get(name)
+            key = wire_names.get(name, name)
+            kind = kinds.get(key)
             if kind is None:
                 raise ApiTypeError(
-                    f"{where}() got an unknown field {name!r}; its fields are: {', '.join(kinds) or 'none'}"
+                    f"{where}() got an unknown field {name!r}; its fields are: {', '.join(cls._field_names())}"
                 )
-            data[name] = kind.check(value, f"{where}.{name}", name in secret) if check else value
+            data[key] = kind.check(value, f"{where}.{name}", name in secret) if check else value
+
+    @classmethod
+    def _field_names(cls) -> list[str]:
+        """Declared fields by their Python names."""
+        to_python = {wire: name for name, wire in cls._wire_names.items()}
+        return [to_python.get(key, key) for key in cls._tables()]
 
     @classmethod
     def _from_server(cls, data: Any) -> Any:
@@ -518,33 +559,33 @@ class Model:
         if name[:1] == "_":  # private and dunder look-ups (copy, pickle) never mean a field
             raise AttributeError(name)
         try:
-            return self._data[name]
+            return self._data[type(self)._wire_names.get(name, name)]
         except KeyError:
             raise self._not_set(name) from None
 
     def _not_set(self, name: str) -> ApiAttributeError:
         cls = type(self)
-        if name in cls._tables():
+        if name in cls._field_names():
             return ApiAttributeError(f"{cls.__name__}.{name} is not set", [name])
         return ApiAttributeError(f"{cls.__name__} has no field {name!r}", [name])
 
     def __getitem__(self, name: str) -> Any:
         try:
-            return self._data[name]
+            return self._data[type(self)._wire_names.get(name, name)]
         except KeyError:
             raise _MissingField(str(self._not_set(name)), [name]) from None
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self._data.get(name, default)
+        return self._data.get(type(self)._wire_names.get(name, name), default)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._data
+        return type(self)._wire_names.get(name, name) in self._data  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 
     def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | set(type(self)._tables()) | set(self._data))
+        return sorted(set(super().__dir__()) | set(type(self)._field_names()) | set(self._data))
 
     # -- writing ------------------------------------------------------------------------------------
 
@@ -559,20 +600,28 @@ class Model:
 
     def _set(self, name: str, value: Any) -> None:
         cls = type(self)
-        kind = cls._tables().get(name)
+        key = cls._wire_names.get(name, name)
+        kind = cls._tables().get(key)
         if kind is None:
             raise ApiAttributeError(f"{cls.__name__} has no field {name!r}", [name])
-        self._data[name] = kind.check(value, f"{cls.__name__}.{name}", name in cls._secret)
+        self._data[key] = kind.check(value, f"{cls.__name__}.{name}", name in cls._secret)
 
     # -- conversion ---------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain data: nested models as dicts, enums as str, timestamps as datetime."""
-        return {k: plain(v) for k, v in self._data.items()}
+        return {k: plain(v) for k, v in self._python_items()}
+
+    def _python_items(self) -> Iterator[tuple[str, Any]]:
+        wire_names = type(self)._wire_names
+        if not wire_names:
+            return iter(self._data.items())
+        to_python = {wire: name for name, wire in wire_names.items()}
+        return ((to_python.get(k, k), v) for k, v in self._data.items())
 
     def _shown_dict(self) -> dict[str, Any]:
         secret = type(self)._secret
-        return {k: ("***" if k in secret and v is not None else v) for k, v in self._data.items()}
+        return {k: ("***" if k in secret and v is not None else v) for k, v in self._python_items()}
 
     def to_str(self) -> str:
         return pprint.pformat(plain(self._shown_dict()))
@@ -606,6 +655,41 @@ def _rebuild(cls: type[Model], data: dict[str, Any]) -> Model:
     return obj
 
 
+class ModelOneOf(Model):
+    """A schema that is one of several models, told apart by a discriminator field.
+
+    Decoding returns the variant the discriminator names (a `TimeDelta` for `"__type": "TimeDelta"`);
+    an unknown variant stays an instance of this class with every field kept.
+    """
+
+    __slots__ = ()
+    _discriminator: ClassVar[str] = ""
+    _variants: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def _from_server(cls, data: Any) -> Any:
+        if type(data) is dict:
+            name = data.get(cls._discriminator)
+            if name in cls._variants:
+                return model_class(name)._from_server(data)
+        return super()._from_server(data)
+
+    @classmethod
+    def _from_user(cls, value: Any, where: str) -> Any:
+        variants = tuple(model_class(name) for name in cls._variants)
+        if isinstance(value, (cls, *variants)):
+            return value
+        if isinstance(value, dict):
+            name = value.get(cls._discriminator, value.get("type"))
+            if name in cls._variants:
+                return model_class(name)._from_user(value, where)
+            raise ApiValueError(
+                f"{where}: the {cls._discriminator!r} field must name one of {', '.join(cls._variants)}, "
+                f"got {_shown(name)}"
+            )
+        raise ApiTypeError(f"{where}: expected one of {', '.join(cls._variants)}, got {_type_name(value)}")
+
+
 class _MissingField(ApiAttributeError, KeyError):
     """Item access to an unset field: catchable as KeyError and as ApiAttributeError."""
 
@@ -626,7 +710,7 @@ def _build_tables(cls: type[Model]) -> dict[str, Kind]:
     for klass in reversed(cls.__mro__):
         if issubclass(klass, Model):
             for name, text in _own_annotations(klass).items():
-                kinds[name] = compile_type(text)
+                kinds[cls._wire_names.get(name, name)] = compile_type(text)
     decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None]
     cls._decode = staticmethod(_compile_decoder(cls.__name__, decoders))  # type: ignore[assignment]
     cls._kinds = kinds  # set last: its presence means the tables are complete
@@ -664,7 +748,8 @@ class ModelSimple(str):
     """
 
     __slots__ = ()
-    _allowed: ClassVar[tuple[str, ...]] = ()
+    _allowed: ClassVar[tuple[str, ...]] = ()  # empty: any string (that matches _pattern, if set)
+    _pattern: ClassVar[str | None] = None
     _by_value: ClassVar[dict[str, Any]]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -673,7 +758,7 @@ class ModelSimple(str):
         if "value" in kwargs:
             args = (*args, kwargs.pop("value"))
         if len(args) != 1 or kwargs:
-            raise ApiTypeError(f"{cls.__name__}() takes exactly one value, one of: {', '.join(cls._allowed)}")
+            raise ApiTypeError(f"{cls.__name__}() takes exactly one value")
         return cls._from_user(args[0], cls.__name__)
 
     @classmethod
@@ -686,6 +771,12 @@ class ModelSimple(str):
 
     @classmethod
     def _from_user(cls, value: Any, where: str) -> Any:
+        if not cls._allowed:
+            if not isinstance(value, str):
+                raise ApiTypeError(f"{where}: expected {cls.__name__} (a str), got {_type_name(value)} {_shown(value)}")
+            if cls._pattern is not None and re.search(cls._pattern, value) is None:
+                raise ApiValueError(f"{where}: {value!r} is not a valid {cls.__name__}; it must match {cls._pattern}")
+            return cls._table()[value]
         allowed = ", ".join(map(repr, cls._allowed))
         if not isinstance(value, str):
             raise ApiTypeError(f"{where}: expected one of {allowed}, got {_type_name(value)} {_shown(value)}")

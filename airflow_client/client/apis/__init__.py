@@ -7,7 +7,25 @@ import importlib
 from typing import Any
 
 _MODULES = {
+    "ConfigApi": "config_api",
+    "ConnectionApi": "connection_api",
+    "DAGApi": "dag_api",
+    "DAGRunApi": "dag_run_api",
+    "DagStatsApi": "dag_stats_api",
+    "DagWarningApi": "dag_warning_api",
+    "DatasetApi": "dataset_api",
+    "EventLogApi": "event_log_api",
+    "ImportErrorApi": "import_error_api",
+    "MonitoringApi": "monitoring_api",
+    "PermissionApi": "permission_api",
+    "PluginApi": "plugin_api",
+    "PoolApi": "pool_api",
+    "ProviderApi": "provider_api",
+    "RoleApi": "role_api",
     "TaskInstanceApi": "task_instance_api",
+    "UserApi": "user_api",
+    "VariableApi": "variable_api",
+    "XComApi": "x_com_api",
 }
 
 __all__ = sorted(_MODULES)

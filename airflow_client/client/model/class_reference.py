@@ -14,4 +14,4 @@ class ClassReference(Model):
 
     module_path: str
     class_name: str
-    _read_only = ('module_path', 'class_name',)
+    _read_only = ("module_path", "class_name",)

@@ -17,4 +17,4 @@ class Error(Model):
     status: float
     detail: str
     instance: str
-    _required = ('type', 'title', 'status',)
+    _required = ("type", "title", "status",)

@@ -20,4 +20,4 @@ class ExtraLink(Model):
     class_ref: ClassReference
     name: str
     href: str
-    _read_only = ('name', 'href',)
+    _read_only = ("name", "href",)

@@ -13,4 +13,4 @@ class SetTaskInstanceNote(Model):
     __slots__ = ()
 
     note: str
-    _required = ('note',)
+    _required = ("note",)

@@ -21,4 +21,4 @@ class SLAMiss(Model):
     timestamp: datetime
     description: str | None
     notification_sent: bool
-    _read_only = ('task_id',)
+    _read_only = ("task_id",)

@@ -18,4 +18,4 @@ class TaskInstanceReference(Model):
     dag_id: str
     execution_date: datetime
     dag_run_id: str
-    _read_only = ('task_id', 'dag_id', 'execution_date', 'dag_run_id',)
+    _read_only = ("task_id", "dag_id", "execution_date", "dag_run_id",)
