@@ -388,12 +388,12 @@ class LocalAirflow:
                 "def hostname():\n    return '127.0.0.1'\n", encoding="utf-8"
             )
             _say(f"starting Airflow {AIRFLOW_VERSION} on {self.base_url} (home {self.home})")
-            self._airflow("db", "migrate")
+            self._airflow("db", "migrate", timeout=max(30.0, deadline - time.monotonic()))
             # Only the Admin role exists before the webserver first syncs roles, so the viewer is
             # created through the API once it is up.
             self._airflow("users", "create", "--username", self.admin[0], "--password", self.admin[1],
                           "--role", "Admin", "--firstname", "Admin", "--lastname", "User",
-                          "--email", "admin@example.com")
+                          "--email", "admin@example.com", timeout=max(30.0, deadline - time.monotonic()))
             atexit.register(self.stop)
             self._webserver = self._spawn("webserver", "webserver", "--port", str(self.port),
                                           "--hostname", "127.0.0.1")
