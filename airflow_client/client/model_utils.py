@@ -450,6 +450,8 @@ class Model:
     _secret: ClassVar[tuple[str, ...]] = ()
     # Python name -> name on the wire, for the few fields whose JSON name is no identifier (`__type`).
     _wire_names: ClassVar[dict[str, str]] = {}
+    # Name a real server sends -> the spec's name, where the two disagree; both stay readable.
+    _server_names: ClassVar[dict[str, str]] = {}
     # Built from the annotations on first use: field name -> kind, and the fields to decode.
     _kinds: ClassVar[dict[str, Kind]]
     _decode: ClassVar[Callable[[dict[str, Any]], None]]
@@ -712,12 +714,15 @@ def _build_tables(cls: type[Model]) -> dict[str, Kind]:
             for name, text in _own_annotations(klass).items():
                 kinds[cls._wire_names.get(name, name)] = compile_type(text)
     decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None]
-    cls._decode = staticmethod(_compile_decoder(cls.__name__, decoders))  # type: ignore[assignment]
+    decode = _compile_decoder(cls.__name__, decoders, cls._server_names)
+    cls._decode = staticmethod(decode)  # type: ignore[assignment]
     cls._kinds = kinds  # set last: its presence means the tables are complete
     return kinds
 
 
-def _compile_decoder(class_name: str, decoders: list[tuple[str, Callable[[Any], Any]]]) -> Callable[..., None]:
+def _compile_decoder(
+    class_name: str, decoders: list[tuple[str, Callable[[Any], Any]]], server_names: dict[str, str]
+) -> Callable[..., None]:
     """One straight-line function per model that converts, in place, the fields that need it.
 
     Decoding is the hot path of every list call; unrolling the per-field loop into plain statements
@@ -725,6 +730,9 @@ def _compile_decoder(class_name: str, decoders: list[tuple[str, Callable[[Any], 
     """
     namespace: dict[str, Any] = {"_errors": _DECODE_ERRORS}
     lines = [f"def decode_{class_name}(data):"]
+    for sent, declared in server_names.items():
+        lines += [f"    if {sent!r} in data and {declared!r} not in data:"]
+        lines += [f"        data[{declared!r}] = data[{sent!r}]"]
     for i, (name, convert) in enumerate(decoders):
         namespace[f"_convert{i}"] = convert
         lines += [
@@ -735,6 +743,9 @@ def _compile_decoder(class_name: str, decoders: list[tuple[str, Callable[[Any], 
             "        except _errors:",
             "            pass",
         ]
+    for sent, declared in server_names.items():
+        lines += [f"    if {sent!r} in data and data[{sent!r}] is not data.get({declared!r}):"]
+        lines += [f"        data[{sent!r}] = data[{declared!r}]"]
     lines.append("    return None")
     exec("\n".join(lines), namespace)
     return namespace[f"decode_{class_name}"]  # type: ignore[no-any-return]

@@ -23,7 +23,14 @@ def ti_blocked():
     def second() -> None:
         print("second")
 
-    first() >> second()
+    @task
+    def fan(x: int) -> None:
+        print(f"fan {x}")
+
+    # A literal list is expanded when the run is created, so the queued run has map indexes 0 and 1.
+    start = first()
+    start >> second()
+    start >> fan.expand(x=[1, 2])
 
 
 ti_blocked()

@@ -6,12 +6,12 @@ under test.  The server comes from ``tools/local_airflow.py``.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tools import local_airflow  # the repo root is on sys.path because test/ is a package
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO_ROOT / "test" / "dags"
@@ -21,21 +21,6 @@ FINISHED_DAGS = ("ti_plain", "ti_mapped", "ti_retry")
 BLOCKED_DAG = "ti_blocked"
 ALL_DAGS = (*FINISHED_DAGS, BLOCKED_DAG)
 
-
-def _load_harness():
-    # tools/ is not a package; load the module by path rather than editing sys.path.
-    name = "local_airflow"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tools" / "local_airflow.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-local_airflow = _load_harness()
 LocalAirflow = local_airflow.LocalAirflow
 
 

@@ -56,7 +56,8 @@ def test_blocked_run_stays_queued_with_stateless_task_instances(airflow, blocked
     assert (status, body["state"]) == (200, "queued")
     status, body = airflow.request("GET", f"/dags/ti_blocked/dagRuns/{run}/taskInstances")
     assert status == 200, body
-    assert {ti["task_id"]: ti["state"] for ti in body["task_instances"]} == {"first": None, "second": None}
+    states = {(ti["task_id"], ti["map_index"]): ti["state"] for ti in body["task_instances"]}
+    assert states == {("first", -1): None, ("second", -1): None, ("fan", 0): None, ("fan", 1): None}
 
 
 def test_viewer_can_read_but_is_forbidden_to_write(airflow):

@@ -19,3 +19,4 @@ class TaskInstanceHistoryCollection(Model):
 
     task_instances_history: list[TaskInstanceHistory]
     total_entries: int
+    _server_names = {"task_instances": "task_instances_history"}
