@@ -19,6 +19,7 @@ import keyword
 import subprocess
 import sys
 import tempfile
+import textwrap
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,14 @@ class Spec:
                 self.referenced(value, found)
 
 
+def docstring(text: str, indent: str = "") -> str:
+    """A docstring that fits the line length: on one line when it can, else wrapped."""
+    if len(indent) + len(text) + 6 <= 110:
+        return f'{indent}"""{text}"""'
+    body = textwrap.fill(text, width=110, initial_indent=indent, subsequent_indent=indent)
+    return f'{indent}"""{body.lstrip()}\n{indent}"""'
+
+
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -176,14 +185,14 @@ def python_name(field: str) -> str:
 
 def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
     description = MODEL_DESCRIPTIONS.get(name, f"The `{name}` object of the Airflow REST API.")
-    lines = [HEADER, f'"""{name}: {description}"""', "", "from __future__ import annotations", ""]
+    lines = [HEADER, docstring(f"{name}: {description}"), "", "from __future__ import annotations", ""]
     if spec.is_string(schema):
         lines += [
             "from airflow_client.client.model_utils import ModelSimple",
             "",
             "",
             f"class {name}(ModelSimple):",
-            f'    """{sentence(description)}"""',
+            docstring(sentence(description), "    "),
             "",
             "    __slots__ = ()",
         ]
@@ -202,7 +211,7 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
             "",
             "",
             f"class {name}(ModelOneOf):",
-            f'    """{sentence(description)}"""',
+            docstring(sentence(description), "    "),
             "",
             "    __slots__ = ()",
             f'    _discriminator = "{schema["discriminator"]["propertyName"]}"',
@@ -236,7 +245,7 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
     if refs:
         lines += ["", "if TYPE_CHECKING:"]
         lines += [f"    from airflow_client.client.model.{snake_case(r)} import {r}" for r in refs]
-    lines += ["", "", f"class {name}(Model):", f'    """{sentence(description)}"""', "", "    __slots__ = ()", ""]
+    lines += ["", "", f"class {name}(Model):", docstring(sentence(description), "    "), "", "    __slots__ = ()", ""]
     lines += [f"    {field}: {annotation}" for field, annotation in annotations.items()]
     for attr, names in (("_required", required), ("_read_only", read_only), ("_secret", secret)):
         if names:
@@ -354,14 +363,14 @@ def render_api(spec: Spec, tag: str, entries: list[dict[str, Any]]) -> tuple[str
     text = "\n".join(body)
     cls = api_class_name(tag)
     description = API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")
-    lines = [HEADER, f'"""{cls}: {description}"""', "", "from __future__ import annotations", ""]
+    lines = [HEADER, docstring(f"{cls}: {description}"), "", "from __future__ import annotations", ""]
     if "datetime" in text:
         lines.append("from datetime import datetime")
     lines += ["from typing import TYPE_CHECKING, Any", ""]
     lines += ["from airflow_client.client.endpoint import Api, endpoint", ""]
     lines.append("if TYPE_CHECKING:")
     lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in sorted(used)]
-    lines += ["", "", f"class {cls}(Api):", f'    """{sentence(description)}"""', ""]
+    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), ""]
     return "\n".join(lines) + text + "\n", used
 
 

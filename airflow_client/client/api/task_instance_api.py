@@ -145,7 +145,7 @@ class TaskInstanceApi(Api):
         update_task_instance: UpdateTaskInstance | dict[str, Any],
         **kwargs: Any,
     ) -> TaskInstanceReference:
-        """Set the state of one task instance (or, with `dry_run`, only report what would change)."""
+        """Set the state of one task instance; the server only reports what would change unless the body says `dry_run=False`, and answers a real change with an empty reference."""
         ...
 
     @endpoint(
@@ -178,7 +178,7 @@ class TaskInstanceApi(Api):
         update_task_instance: UpdateTaskInstance | dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> TaskInstanceReference:
-        """Set the state of one expanded copy of a mapped task."""
+        """Set the state of one expanded copy of a mapped task; as with `patch_task_instance`, nothing changes unless `dry_run=False`."""
         ...
 
     @endpoint(
