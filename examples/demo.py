@@ -20,8 +20,9 @@ DAG_ID = "ti_plain"
 
 
 def main() -> None:
-    with LocalAirflow(ROOT / "test" / "dags") as airflow:
-        print("Starting a local Airflow 2.11.2 (the first time, its virtualenv is built; about a minute)...")
+    airflow = LocalAirflow(ROOT / "test" / "dags")
+    print("Starting a local Airflow 2.11.2 (the first time, its virtualenv is built; about a minute)...")
+    try:
         airflow.start(wait_for_dags=[DAG_ID])
         print(f"Airflow is up at {airflow.host}")
         run_id = airflow.trigger_run(DAG_ID)
@@ -49,6 +50,8 @@ def main() -> None:
             api.set_task_instance_note(DAG_ID, run_id, "say_hello", SetTaskInstanceNote("looked at by the demo"))
             note = api.get_task_instance(DAG_ID, run_id, "say_hello").note
             print(f"\nNote written and read back: {note!r}")
+    finally:
+        airflow.stop()
 
 
 if __name__ == "__main__":
