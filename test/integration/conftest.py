@@ -1,13 +1,15 @@
-"""Fixtures that run a real Airflow server for the integration tests.
+"""Fixtures that run a real Airflow server for the integration tests, and clients that talk to it.
 
-Nothing here imports ``airflow_client``: the harness must work before, and independently of, the code
-under test.  The server comes from ``tools/local_airflow.py``.
+The server and its runs are set up with the harness's own raw HTTP calls (``tools/local_airflow.py``),
+never through ``airflow_client``, so a bug in the client cannot hide behind its own set-up. Only the
+client fixtures at the end import the client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +92,31 @@ def trigger_and_wait(airflow: LocalAirflow) -> Callable[..., str]:
         return run_id
 
     return run
+
+
+def _client(airflow: LocalAirflow, user: tuple[str, str] | None) -> Iterator[Any]:
+    import airflow_client.client as client
+
+    config = client.Configuration(host=airflow.host)
+    if user is not None:
+        config.username, config.password = user
+    with client.ApiClient(config) as api_client:
+        yield api_client
+
+
+@pytest.fixture(scope="session")
+def admin_client(airflow: LocalAirflow) -> Iterator[Any]:
+    """An ``ApiClient`` logged in as the Admin user."""
+    yield from _client(airflow, airflow.admin)
+
+
+@pytest.fixture(scope="session")
+def viewer_client(airflow: LocalAirflow) -> Iterator[Any]:
+    """An ``ApiClient`` logged in as a user with the Viewer role (reads some things, writes nothing)."""
+    yield from _client(airflow, airflow.viewer)
+
+
+@pytest.fixture(scope="session")
+def anonymous_client(airflow: LocalAirflow) -> Iterator[Any]:
+    """An ``ApiClient`` that sends no credentials."""
+    yield from _client(airflow, None)
