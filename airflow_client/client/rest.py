@@ -102,6 +102,9 @@ class RESTClientObject:
         kwargs: dict[str, Any] = {
             "num_pools": pools_size,
             "maxsize": maxsize,
+            # Threads beyond maxsize wait for a free connection instead of opening more: the number of
+            # sockets to the server stays bounded by connection_pool_maxsize.
+            "block": True,
             "retries": make_retry(configuration.retries),
             "timeout": make_timeout(configuration.timeout),
         }

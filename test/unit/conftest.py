@@ -63,6 +63,7 @@ class Answer:
 class LoopbackServer:
     def __init__(self) -> None:
         self.seen: list[Seen] = []
+        self.peers: set[tuple[str, int]] = set()  # client (host, port) pairs: one per connection
         self.answers: deque[Answer] = deque()
         self.default = Answer()
         self.handler: Callable[[Seen], Answer] | None = None
@@ -80,6 +81,7 @@ class LoopbackServer:
                 body = self.rfile.read(length) if length else b""
                 seen = Seen(self.command, self.path, dict(self.headers.items()), body)
                 outer.seen.append(seen)
+                outer.peers.add(self.client_address)
                 if outer.handler is not None:
                     answer = outer.handler(seen)
                 else:

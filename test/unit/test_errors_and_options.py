@@ -220,3 +220,18 @@ def test_default_timeout_is_finite():
     config = client.Configuration()
     connect, read = config.timeout
     assert 0 < connect < 60 and 0 < read <= 300
+
+
+def test_connections_stay_within_the_pool_size_under_many_threads(server, config):
+    server.default = Answer(body=task_instance_json(), delay=0.01)
+    config.connection_pool_maxsize = 3
+    with client.ApiClient(config) as api_client:
+        api = task_instance_api.TaskInstanceApi(api_client)
+        threads = [threading.Thread(target=lambda: [api.get_task_instance("d", "r", "t") for _ in range(10)])
+                   for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert len(server.seen) == 120
+    assert 1 <= len(server.peers) <= 3
