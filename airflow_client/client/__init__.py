@@ -22,6 +22,7 @@ from airflow_client.client.exceptions import (
     ApiTypeError,
     ApiValueError,
     OpenApiException,
+    WaitTimeout,
 )
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "ApiValueError",
     "Configuration",
     "OpenApiException",
+    "WaitTimeout",
     "__version__",
 ]

@@ -118,9 +118,21 @@ class ApiClient:
     def send(self, op: Operation, request: Request, options: dict[str, Any]) -> Any:
         preload = options.get("_preload_content", True)
         timeout = options.get("_request_timeout")
+        flow = self.configuration.auth_flow
+        if flow is not None:
+            flow.apply(request, self.configuration)
         resp = self.rest_client.request(
             request.method, request.url, request.headers, request.body, preload, timeout
         )
+        if flow is not None and flow.answer(request, resp, self.configuration, retried=False):
+            # The flow renewed its credentials: one more try, whose answer is final.
+            if not preload:
+                resp.release_conn()  # type: ignore[union-attr]
+            flow.apply(request, self.configuration)
+            resp = self.rest_client.request(
+                request.method, request.url, request.headers, request.body, preload, timeout
+            )
+            flow.answer(request, resp, self.configuration, retried=True)
         if not preload:
             if not 200 <= resp.status <= 299:
                 raise exception_for(resp.status)(

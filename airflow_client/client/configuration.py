@@ -7,11 +7,14 @@ import copy
 import logging
 import multiprocessing
 import sys
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import urllib3
 
 from airflow_client.client.exceptions import ApiValueError
+
+if TYPE_CHECKING:
+    from airflow_client.client.auth import AuthFlow
 
 __version__ = "2.11.2"
 
@@ -53,6 +56,9 @@ class Configuration:
         self.api_key = dict(api_key or {})
         self.api_key_prefix = dict(api_key_prefix or {})
         self.access_token = access_token
+        # An AuthFlow (see auth.py) for credentials that are more than a fixed header: a refreshable
+        # bearer token, Kerberos. When set, it writes the Authorization header of every request.
+        self.auth_flow: AuthFlow | None = None
         self.username = username
         self.password = password
         # Kept for compatibility: unknown keys in answers are always kept, never an error.

@@ -5,6 +5,7 @@
     ├── ApiValueError (ValueError)      a value of the right type that is not allowed
     ├── ApiAttributeError (AttributeError)  a model field that is not set
     ├── ApiKeyError (KeyError)          a key that is not there
+    ├── WaitTimeout (TimeoutError)      a wait for a run, a task or a log ran out of time
     └── ApiException                    the server answered with an error, or could not be reached
         ├── BadRequestException         400
         ├── UnauthorizedException       401
@@ -75,6 +76,14 @@ class ApiKeyError(OpenApiException, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+class WaitTimeout(OpenApiException, TimeoutError):
+    """A wait ran out of time; `last` is the last object (run, task instance, token) seen."""
+
+    def __init__(self, msg: str, last: Any = None) -> None:
+        self.last = last
+        super().__init__(msg)
 
 
 class ApiException(OpenApiException):

@@ -1,0 +1,79 @@
+"""Every item of a list operation, across as many pages as it takes.
+
+    from airflow_client.client.pagination import paginate
+
+    for ti in paginate(ti_api.get_task_instances, "~", "~", state=["failed"], page_size=500):
+        print(ti.dag_id, ti.task_id)
+
+Pages are fetched at increasing offsets (`limit`/`offset` in the query string, or `page_limit`/
+`page_offset` in the body of the batch operations) until a page comes back short or the server's
+`total_entries` is reached (Airflow caps a page at its `[api] maximum_page_limit`, 100 by default,
+whatever `page_size` asks for; the pages just get smaller). Offsets are positions in the server's
+current ordering, so when items are added or removed between two pages an item can be seen twice
+or missed; sort on a field that does not change (`order_by="start_date"` where the operation offers
+it) to make that unlikely.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+from airflow_client.client.exceptions import ApiTypeError, ApiValueError
+from airflow_client.client.model_utils import ListKind, Model
+
+
+def _operation(method: Callable[..., Any]) -> Any:
+    op = getattr(method, "operation", None)
+    if op is None:
+        raise ApiTypeError(f"paginate() takes an API method such as api.get_task_instances, got {method!r}")
+    return op
+
+
+def _items_field(page: Model) -> str:
+    """The name of the list a collection model pages through (`task_instances`, `dag_runs`, ...)."""
+    for name, kind in type(page)._tables().items():
+        if isinstance(kind, ListKind) and name in page:
+            return name
+    raise ApiValueError(f"{type(page).__name__} has no list of items to page through")
+
+
+def paginate(
+    method: Callable[..., Any], *args: Any, page_size: int = 100, max_items: int | None = None, **kwargs: Any
+) -> Iterator[Any]:
+    """Yield the items of every page of `method(*args, **kwargs)`, `page_size` at a time, up to `max_items`."""
+    op = _operation(method)
+    if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
+        raise ApiValueError(f"paginate(page_size): expected a positive int, got {page_size!r}")
+    if max_items is not None and (not isinstance(max_items, int) or max_items < 0):
+        raise ApiValueError(f"paginate(max_items): expected a non-negative int or None, got {max_items!r}")
+    in_body = "limit" not in op.annotations
+    if in_body:
+        body_kind = op.kinds.get(op.body) if op.body else None
+        fields = body_kind.cls._tables() if body_kind is not None else {}
+        if "page_limit" not in fields or "page_offset" not in fields:
+            raise ApiValueError(f"{op.name} is not a list operation: it takes neither limit/offset nor page_limit")
+    args = list(args)
+    body: dict[str, Any] = {}
+    if in_body:
+        # The batch operations take their paging inside the request body, positional or by keyword.
+        given = kwargs.pop(op.body, None)
+        if given is None and len(args) > op.positional.index(op.body):
+            given = args.pop(op.positional.index(op.body))
+        body = given.to_dict() if isinstance(given, Model) else dict(given or {})
+    offset = (body.get("page_offset") if in_body else kwargs.pop("offset", None)) or 0
+    yielded = 0
+    while max_items is None or yielded < max_items:
+        size = page_size if max_items is None else min(page_size, max_items - yielded)
+        if in_body:
+            page = method(*args, {**body, "page_offset": offset, "page_limit": size}, **kwargs)
+        else:
+            page = method(*args, limit=size, offset=offset, **kwargs)
+        items = page.get(_items_field(page)) or []
+        yield from items
+        yielded += len(items)
+        offset += len(items)
+        total = page.get("total_entries")
+        # The server may cap a page below the size asked for ([api] maximum_page_limit), so a short
+        # page alone does not mean the end when the total is known.
+        if not items or (offset >= total if isinstance(total, int) else len(items) < size):
+            return

@@ -1,0 +1,85 @@
+"""Wait for a DAG run or a task instance to finish.
+
+    from airflow_client.client.waiting import trigger_and_wait, wait_for_task_instance
+
+    run = trigger_and_wait(dag_run_api, "my_dag", {"conf": {"day": "2024-01-01"}}, timeout=3600)
+    print(run.state)  # "success" or "failed"
+
+Polling stops at the first terminal state; `WaitTimeout` (a `TimeoutError`) carries the last object
+seen when the timeout passes first. Errors of the calls themselves propagate unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Callable
+
+from airflow_client.client.exceptions import WaitTimeout
+
+if TYPE_CHECKING:
+    from airflow_client.client.api.dag_run_api import DAGRunApi
+    from airflow_client.client.api.task_instance_api import TaskInstanceApi
+    from airflow_client.client.model.dag_run import DAGRun
+    from airflow_client.client.model.task_instance import TaskInstance
+
+DAG_RUN_DONE = frozenset({"success", "failed"})
+TASK_INSTANCE_DONE = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
+
+
+def _poll(read: Callable[[], Any], done: frozenset[str], what: str, timeout: float, poll_interval: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        current = read()
+        if current.get("state") in done:
+            return current
+        if time.monotonic() + poll_interval > deadline:
+            state = current.get("state")
+            shown = "without a state" if state is None else repr(str(state))
+            raise WaitTimeout(f"{what} is still {shown} after {timeout} s", last=current)
+        time.sleep(poll_interval)
+
+
+def wait_for_dag_run(
+    api: DAGRunApi, dag_id: str, dag_run_id: str, *, timeout: float = 3600.0, poll_interval: float = 5.0
+) -> DAGRun:
+    """Poll a DAG run until it succeeds or fails; returns the final `DAGRun`."""
+    return _poll(  # type: ignore[no-any-return]
+        lambda: api.get_dag_run(dag_id, dag_run_id), DAG_RUN_DONE, f"DAG run {dag_id}/{dag_run_id}",
+        timeout, poll_interval,
+    )
+
+
+def trigger_and_wait(
+    api: DAGRunApi,
+    dag_id: str,
+    dag_run: Any = None,
+    *,
+    timeout: float = 3600.0,
+    poll_interval: float = 5.0,
+) -> DAGRun:
+    """Trigger a run of `dag_id` (with `dag_run` as the body: a `DAGRun` or a dict, e.g. its `conf`),
+    then wait for it to finish. A paused DAG's run stays queued, so this times out: unpause first."""
+    run = api.post_dag_run(dag_id, dag_run if dag_run is not None else {})
+    return wait_for_dag_run(api, dag_id, run.dag_run_id, timeout=timeout, poll_interval=poll_interval)
+
+
+def wait_for_task_instance(
+    api: TaskInstanceApi,
+    dag_id: str,
+    dag_run_id: str,
+    task_id: str,
+    *,
+    map_index: int | None = None,
+    timeout: float = 3600.0,
+    poll_interval: float = 5.0,
+) -> TaskInstance:
+    """Poll a task instance (one map index of a mapped task) until it reaches a final state."""
+    if map_index is None:
+        def read() -> Any:
+            return api.get_task_instance(dag_id, dag_run_id, task_id)
+    else:
+        def read() -> Any:
+            return api.get_mapped_task_instance(dag_id, dag_run_id, task_id, map_index)
+    return _poll(  # type: ignore[no-any-return]
+        read, TASK_INSTANCE_DONE, f"task instance {dag_id}/{dag_run_id}/{task_id}", timeout, poll_interval
+    )
