@@ -363,7 +363,9 @@ def render_api(spec: Spec, tag: str, entries: list[dict[str, Any]]) -> tuple[str
     text = "\n".join(body)
     cls = api_class_name(tag)
     description = API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")
-    lines = [HEADER, docstring(f"{cls}: {description}"), "", "from __future__ import annotations", ""]
+    # The decorated bodies are never run (the decorator sends the call), so `...` is their honest body.
+    lines = [HEADER + '# mypy: disable-error-code="empty-body"\n', docstring(f"{cls}: {description}"), ""]
+    lines += ["from __future__ import annotations", ""]
     if "datetime" in text:
         lines.append("from datetime import datetime")
     lines += ["from typing import TYPE_CHECKING, Any", ""]

@@ -160,9 +160,9 @@ class ApiClient:
                 err = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
                 err.reason = f"the body is not valid JSON ({exc})"
                 raise err from None
-            kind = op.return_kind
-            if kind is not None and isinstance(data, dict):
-                return kind.decode(data)
+            decode = op.return_kind.decode if op.return_kind is not None else None
+            if decode is not None and isinstance(data, dict):
+                return decode(data)
             return data
         charset = "utf-8"
         if "charset=" in content_type:

@@ -140,7 +140,7 @@ class Operation:
         path = self.path
         for key in self.path_params:
             path = path.replace("{" + key + "}", quote(_text(checked[key]), safe=""))
-        query = []
+        query: list[str] = []
         for key in self.query_params:
             if key in checked:
                 value = checked[key]

@@ -91,10 +91,13 @@ def follow_log(
     token: str | None = None
     while True:
         chunk = api.get_log(dag_id, dag_run_id, task_id, try_number, map_index=map_index, token=token)
-        text = log_text(chunk.get("content") or "")
+        if isinstance(chunk, str):  # a server that ignored the JSON Accept header
+            text, new_token = chunk, None
+        else:
+            text, new_token = log_text(chunk.get("content") or ""), chunk.get("continuation_token")
         if text:
             yield text
-        token = chunk.get("continuation_token") or token
+        token = new_token or token
         if token_metadata(token).get("end_of_log"):
             return
         if time.monotonic() + poll_interval > deadline:

@@ -39,7 +39,7 @@ def snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
-def model_class(name: str) -> type:
+def model_class(name: str) -> Any:
     """The model class called `name`, imported on first use."""
     return getattr(importlib.import_module(f"{MODEL_PACKAGE}.{snake_case(name)}"), name)
 
@@ -64,7 +64,7 @@ def parse_datetime(text: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         # Python before 3.11 rejects "Z" and odd fraction lengths; dateutil reads those.
-        from dateutil.parser import isoparse
+        from dateutil.parser import isoparse  # type: ignore[import-untyped,unused-ignore]
 
         value = isoparse(text)
     if value.tzinfo is None:
@@ -84,7 +84,12 @@ class Kind:
     """How one declared type is checked, decoded and encoded."""
 
     name = "value"
-    decode: Callable[[Any], Any] | None = None  # None: server data is used as it is
+    _decoder: Callable[[Any], Any] | None = None  # None: server data is used as it is
+
+    @property
+    def decode(self) -> Callable[[Any], Any] | None:
+        """Server data to Python; None when the data is used as it is."""
+        return self._decoder
 
     def __init__(self, nullable: bool = False) -> None:
         self.nullable = nullable
@@ -171,7 +176,7 @@ class DateTimeKind(Kind):
 
     def __init__(self, nullable: bool = False) -> None:
         super().__init__(nullable)
-        self.decode = parse_datetime
+        self._decoder = parse_datetime
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         if isinstance(value, datetime):
@@ -192,7 +197,7 @@ class DateKind(Kind):
 
     def __init__(self, nullable: bool = False) -> None:
         super().__init__(nullable)
-        self.decode = date.fromisoformat
+        self._decoder = date.fromisoformat
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         if isinstance(value, date) and not isinstance(value, datetime):
@@ -214,7 +219,7 @@ class ListKind(Kind):
         self.item = item
         self.name = f"list of {item.name}"
         if item.decode is not None:
-            self.decode = self._decode
+            self._decoder = self._decode
 
     def _decode(self, value: Any) -> Any:
         if type(value) is not list:
@@ -253,7 +258,7 @@ class MapKind(Kind):
         self.item = item
         self.name = f"dict of str to {item.name}"
         if item.decode is not None:
-            self.decode = self._decode
+            self._decoder = self._decode
 
     def _decode(self, value: Any) -> Any:
         if type(value) is not dict:
@@ -272,7 +277,7 @@ class MapKind(Kind):
         if not isinstance(value, dict):
             raise self.wrong(value, where, secret)
         item = self.item
-        out = {}
+        out: dict[str, Any] = {}
         for key, v in value.items():
             if not isinstance(key, str):
                 raise ApiTypeError(f"{where}: keys must be str, got {_type_name(key)} {_shown(key)}", key_type=True)
@@ -298,11 +303,11 @@ class ModelKind(Kind):
             self._cls = model_class(self.name)
         return self._cls
 
-    @property  # type: ignore[override]
+    @property
     def decode(self) -> Callable[[Any], Any]:
         cls = self.cls
         if issubclass(cls, ModelSimple):
-            return cls._table().__getitem__
+            return cls._table().__getitem__  # type: ignore[no-any-return]
         return cls._from_server  # type: ignore[no-any-return]
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
@@ -324,7 +329,7 @@ class UnionKind(Kind):
         super().__init__(nullable)
         self.options = options
         self.name = " or ".join(o.name for o in options)
-        self.decode = self._decode
+        self._decoder = self._decode
 
     def _decode(self, value: Any) -> Any:
         if type(value) is not dict:
@@ -470,7 +475,7 @@ class Model:
                 kinds = cls.__dict__.get("_kinds")
                 if kinds is None:
                     kinds = _build_tables(cls)
-        return kinds  # type: ignore[no-any-return]
+        return kinds
 
     def _fill(self, args: tuple[Any, ...], kwargs: dict[str, Any], where: str) -> None:
         cls = type(self)
@@ -539,7 +544,7 @@ class Model:
         cls = type(self)
         kinds = cls._tables()
         read_only = cls._read_only
-        out = {}
+        out: dict[str, Any] = {}
         for name, value in self._data.items():
             if name in read_only:
                 raise ApiValueError(
@@ -581,7 +586,9 @@ class Model:
         return self._data.get(type(self)._wire_names.get(name, name), default)
 
     def __contains__(self, name: object) -> bool:
-        return type(self)._wire_names.get(name, name) in self._data  # type: ignore[arg-type]
+        if not isinstance(name, str):
+            return False
+        return type(self)._wire_names.get(name, name) in self._data
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -635,7 +642,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._data == other._data  # type: ignore[attr-defined, no-any-return]
+        return bool(self._data == other._data)
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
@@ -715,7 +722,7 @@ def _build_tables(cls: type[Model]) -> dict[str, Kind]:
                 kinds[cls._wire_names.get(name, name)] = compile_type(text)
     decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None]
     decode = _compile_decoder(cls.__name__, decoders, cls._server_names)
-    cls._decode = staticmethod(decode)  # type: ignore[assignment]
+    cls._decode = staticmethod(decode)
     cls._kinds = kinds  # set last: its presence means the tables are complete
     return kinds
 
@@ -778,7 +785,7 @@ class ModelSimple(str):
         if table is None:
             table = _EnumTable(cls)
             cls._by_value = table
-        return table  # type: ignore[no-any-return]
+        return table
 
     @classmethod
     def _from_user(cls, value: Any, where: str) -> Any:

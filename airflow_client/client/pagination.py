@@ -52,22 +52,22 @@ def paginate(
         fields = body_kind.cls._tables() if body_kind is not None else {}
         if "page_limit" not in fields or "page_offset" not in fields:
             raise ApiValueError(f"{op.name} is not a list operation: it takes neither limit/offset nor page_limit")
-    args = list(args)
+    positional = list(args)
     body: dict[str, Any] = {}
     if in_body:
         # The batch operations take their paging inside the request body, positional or by keyword.
         given = kwargs.pop(op.body, None)
-        if given is None and len(args) > op.positional.index(op.body):
-            given = args.pop(op.positional.index(op.body))
+        if given is None and len(positional) > op.positional.index(op.body):
+            given = positional.pop(op.positional.index(op.body))
         body = given.to_dict() if isinstance(given, Model) else dict(given or {})
     offset = (body.get("page_offset") if in_body else kwargs.pop("offset", None)) or 0
     yielded = 0
     while max_items is None or yielded < max_items:
         size = page_size if max_items is None else min(page_size, max_items - yielded)
         if in_body:
-            page = method(*args, {**body, "page_offset": offset, "page_limit": size}, **kwargs)
+            page = method(*positional, {**body, "page_offset": offset, "page_limit": size}, **kwargs)
         else:
-            page = method(*args, limit=size, offset=offset, **kwargs)
+            page = method(*positional, limit=size, offset=offset, **kwargs)
         items = page.get(_items_field(page)) or []
         yield from items
         yielded += len(items)

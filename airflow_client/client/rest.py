@@ -146,7 +146,7 @@ class RESTClientObject:
         if timeout is not None:  # an explicit None would mean "wait forever" to urllib3
             extra["timeout"] = make_timeout(timeout)
         try:
-            resp = self.pool_manager.request(
+            resp: Any = self.pool_manager.request(
                 method, url, body=body, headers=headers, preload_content=preload_content, redirect=False, **extra
             )
         except urllib3.exceptions.HTTPError as exc:

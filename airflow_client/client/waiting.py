@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
-from airflow_client.client.exceptions import WaitTimeout
+from airflow_client.client.exceptions import ApiValueError, WaitTimeout
 
 if TYPE_CHECKING:
     from airflow_client.client.api.dag_run_api import DAGRunApi
@@ -60,7 +60,10 @@ def trigger_and_wait(
     """Trigger a run of `dag_id` (with `dag_run` as the body: a `DAGRun` or a dict, e.g. its `conf`),
     then wait for it to finish. A paused DAG's run stays queued, so this times out: unpause first."""
     run = api.post_dag_run(dag_id, dag_run if dag_run is not None else {})
-    return wait_for_dag_run(api, dag_id, run.dag_run_id, timeout=timeout, poll_interval=poll_interval)
+    run_id = run.get("dag_run_id")
+    if not isinstance(run_id, str):
+        raise ApiValueError(f"the server created a run of {dag_id} but did not name it: {run!r}")
+    return wait_for_dag_run(api, dag_id, run_id, timeout=timeout, poll_interval=poll_interval)
 
 
 def wait_for_task_instance(
