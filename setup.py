@@ -14,7 +14,7 @@ setup(
     package_data={"airflow_client.client": ["py.typed"]},
     install_requires=["urllib3>=1.26.4,<3", "python-dateutil>=2.8", "certifi"],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "trustme>=1.0", "pyyaml", "ruff"],
+        "test": ["pytest>=7", "hypothesis>=6", "trustme>=1.0", "pyyaml", "ruff", "mypy>=1.8"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -135,16 +135,16 @@ import time
 import airflow_client.client
 from airflow_client.client.api import dag_run_api
 from airflow_client.client.model.dag_run import DAGRun
+from airflow_client.client.waiting import trigger_and_wait
 
 configuration = airflow_client.client.Configuration(
     host="http://localhost:8080/api/v1", username="admin", password="admin"
 )
 with airflow_client.client.ApiClient(configuration) as api_client:
     api = dag_run_api.DAGRunApi(api_client)
-    run = api.post_dag_run("my_dag", DAGRun(conf={"day": "2024-01-01"}, note="rerun by hand"))
-    while api.get_dag_run("my_dag", run.dag_run_id).state in ("queued", "running"):
-        time.sleep(5)
-    print(api.get_dag_run("my_dag", run.dag_run_id).state)
+    # Trigger a run and poll it until it succeeds or fails (airflow_client.client.waiting).
+    run = trigger_and_wait(api, "my_dag", DAGRun(conf={"day": "2024-01-01"}, note="rerun by hand"), timeout=3600)
+    print(run.dag_run_id, run.state, run.end_date)
 ```
 """,
     "DagStats": """
@@ -161,8 +161,8 @@ configuration = airflow_client.client.Configuration(
 )
 with airflow_client.client.ApiClient(configuration) as api_client:
     api = dag_stats_api.DagStatsApi(api_client)
-    for dag in api.get_dag_stats("my_dag,other_dag").dags:
-        print(dag.dag_id, {item.state: item.count for item in dag.stats})
+    for dag in api.get_dag_stats("my_dag,other_dag").dags or []:
+        print(dag.dag_id, {item.state: item.count for item in dag.stats or []})
 ```
 """,
     "DagWarning": """

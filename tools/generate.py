@@ -293,9 +293,9 @@ def render_operation(spec: Spec, entry: dict[str, Any], used: set[str]) -> list[
         parts = [spec.ref_name(s) for s in schema.get("allOf", []) if spec.ref_name(s) != "CollectionInfo"]
         returns = spec.ref_name(schema) or " | ".join(alternatives or parts) or INLINE_RESPONSES[op_id]
     return_annotation = returns or "None"
-    if returns and "text/plain" in contents:
-        return_annotation = f"{returns} | str"
-    elif returns and not returns[0].isupper():
+    # An endpoint that can also answer text (`_headers={"Accept": "text/plain"}`) is annotated with
+    # its default JSON answer, as the reference documentation of these methods names it.
+    if returns and not returns[0].isupper():
         return_annotation = "Any"
     if returns:
         used.update(returns.split(" | "))

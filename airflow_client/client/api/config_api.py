@@ -29,7 +29,7 @@ class ConfigApi(Api):
         *,
         section: str | None = None,
         **kwargs: Any,
-    ) -> Config | str:
+    ) -> Config:
         """Read the configuration, every section or only the one named by `section`; the server answers 403 unless `[webserver] expose_config` is `True` or `non-sensitive-only` (which hides secret values), and `_headers={'Accept': 'text/plain'}` returns INI text instead of a `Config`."""
         ...
 
@@ -43,6 +43,6 @@ class ConfigApi(Api):
         section: str,
         option: str,
         **kwargs: Any,
-    ) -> Config | str:
+    ) -> Config:
         """Read one configuration option, as a `Config` with a single section and option; needs `[webserver] expose_config` like `get_config`, and always shows secret options as `< hidden >`."""
         ...

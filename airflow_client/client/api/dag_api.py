@@ -198,6 +198,6 @@ class DAGApi(Api):
         self,
         file_token: str,
         **kwargs: Any,
-    ) -> InlineResponse200 | str:
+    ) -> InlineResponse200:
         """Read the source code of a DAG file, by the `file_token` of one of its DAGs; JSON by default (`content`), and `_headers={'Accept': 'text/plain'}` returns the text."""
         ...

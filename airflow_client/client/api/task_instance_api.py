@@ -327,6 +327,6 @@ class TaskInstanceApi(Api):
         map_index: int | None = None,
         token: str | None = None,
         **kwargs: Any,
-    ) -> InlineResponse2001 | str:
+    ) -> InlineResponse2001:
         """Read the log of one try of a task instance. JSON by default (`content` and a `continuation_token` to read on from); `_headers={'Accept': 'text/plain'}` returns the text."""
         ...
