@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import logging
-import multiprocessing
+import os
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -76,7 +76,7 @@ class Configuration:
         self.assert_hostname: str | bool | None = None
         self.tls_server_name: str | None = None
 
-        self.connection_pool_maxsize = multiprocessing.cpu_count() * 5
+        self.connection_pool_maxsize = (os.cpu_count() or 1) * 5
         self.proxy: str | None = None
         self.proxy_headers: dict[str, str] | None = None
         self.no_proxy: str | None = None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import pprint
 import re
 import threading
 from datetime import date, datetime, timezone
@@ -633,6 +632,8 @@ class Model:
         return {k: ("***" if k in secret and v is not None else v) for k, v in self._python_items()}
 
     def to_str(self) -> str:
+        import pprint  # only for display; most scripts never call it
+
         return pprint.pformat(plain(self._shown_dict()))
 
     def __repr__(self) -> str:
