@@ -223,13 +223,19 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
     wire_names = {python_name(f): f for f in props if python_name(f) != f}
     props = {python_name(f): node for f, node in props.items()}
     required = [python_name(f) for f in required]
-    annotations = {field: spec.annotation(node) for field, node in props.items()}
+    # allOf parts that are other schemas become base classes: the model stays one flat class with
+    # every field, and the fields it shares with its parts are declared once, in the parts.
+    bases = [spec.ref_name(part) for part in schema.get("allOf", []) if spec.ref_name(part)]
+    inherited: set[str] = set()
+    for base in bases:
+        inherited |= {python_name(f) for f in spec.fields(spec.schemas[base])[0]}
+    annotations = {field: spec.annotation(node) for field, node in props.items() if field not in inherited}
     read_only = [f for f, node in props.items() if node.get("readOnly")]
     secret = [f for f, node in props.items() if f in SECRET_FIELDS or node.get("format") == "password"]
     for field in annotations:
         if not field.isidentifier() or keyword.iskeyword(field):
             raise ValueError(f"{name}.{field} is not a Python identifier")
-    refs = sorted(set().union(*map(model_names_in, annotations.values())) - {name}) if annotations else []
+    refs = sorted(set().union(*map(model_names_in, annotations.values())) - {name, *bases}) if annotations else []
     typing_names = ["TYPE_CHECKING"] if refs else []
     if any("Any" in a for a in annotations.values()):
         typing_names.append("Any")
@@ -241,11 +247,15 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
         lines.append(f"from typing import {', '.join(typing_names)}")
     if len(lines) > 5:
         lines.append("")
-    lines.append("from airflow_client.client.model_utils import Model")
+    if bases:
+        lines += [f"from airflow_client.client.model.{snake_case(b)} import {b}" for b in bases]
+    else:
+        lines.append("from airflow_client.client.model_utils import Model")
     if refs:
         lines += ["", "if TYPE_CHECKING:"]
         lines += [f"    from airflow_client.client.model.{snake_case(r)} import {r}" for r in refs]
-    lines += ["", "", f"class {name}(Model):", docstring(sentence(description), "    "), "", "    __slots__ = ()", ""]
+    lines += ["", "", f"class {name}({', '.join(bases) or 'Model'}):", docstring(sentence(description), "    ")]
+    lines += ["", "    __slots__ = ()", ""]
     lines += [f"    {field}: {annotation}" for field, annotation in annotations.items()]
     for attr, names in (("_required", required), ("_read_only", read_only), ("_secret", secret)):
         if names:

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.action import Action
 
 
-class ActionCollection(Model):
+class ActionCollection(CollectionInfo):
     """A page of permission actions and how many there are."""
 
     __slots__ = ()
 
     actions: list[Action]
-    total_entries: int

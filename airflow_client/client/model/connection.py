@@ -6,22 +6,15 @@ returned.
 
 from __future__ import annotations
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.connection_collection_item import ConnectionCollectionItem
 
 
-class Connection(Model):
+class Connection(ConnectionCollectionItem):
     """A connection in full, as sent to create or change one; the password can be set but is never returned.
     """
 
     __slots__ = ()
 
-    connection_id: str
-    conn_type: str
-    description: str | None
-    host: str | None
-    login: str | None
-    schema: str | None
-    port: int | None
     password: str
     extra: str | None
     _secret = ("password",)

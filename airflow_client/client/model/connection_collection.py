@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.connection_collection_item import ConnectionCollectionItem
 
 
-class ConnectionCollection(Model):
+class ConnectionCollection(CollectionInfo):
     """A page of connections and the total number stored."""
 
     __slots__ = ()
 
     connections: list[ConnectionCollectionItem]
-    total_entries: int

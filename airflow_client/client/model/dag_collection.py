@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dag import DAG
 
 
-class DAGCollection(Model):
+class DAGCollection(CollectionInfo):
     """A page of DAGs and the total number that match."""
 
     __slots__ = ()
 
     dags: list[DAG]
-    total_entries: int

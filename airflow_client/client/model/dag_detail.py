@@ -9,49 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.dag import DAG
 
 if TYPE_CHECKING:
-    from airflow_client.client.model.schedule_interval import ScheduleInterval
-    from airflow_client.client.model.tag import Tag
     from airflow_client.client.model.time_delta import TimeDelta
     from airflow_client.client.model.timezone import Timezone
 
 
-class DAGDetail(Model):
+class DAGDetail(DAG):
     """A DAG together with settings of its parsed object, such as time zone, catchup, params and documentation.
     """
 
     __slots__ = ()
 
-    dag_id: str
-    dag_display_name: str
-    root_dag_id: str | None
-    is_paused: bool | None
-    is_active: bool | None
-    is_subdag: bool
-    last_parsed_time: datetime | None
-    last_pickled: datetime | None
-    last_expired: datetime | None
-    scheduler_lock: bool | None
-    pickle_id: str | None
-    default_view: str | None
-    fileloc: str
-    file_token: str
-    owners: list[str]
-    description: str | None
-    schedule_interval: ScheduleInterval | None
-    timetable_description: str | None
-    tags: list[Tag] | None
-    max_active_tasks: int | None
-    max_active_runs: int | None
-    has_task_concurrency_limits: bool | None
-    has_import_errors: bool | None
-    next_dagrun: datetime | None
-    next_dagrun_data_interval_start: datetime | None
-    next_dagrun_data_interval_end: datetime | None
-    next_dagrun_create_after: datetime | None
-    max_consecutive_failed_dag_runs: int | None
     timezone: Timezone
     catchup: bool | None
     orientation: str | None

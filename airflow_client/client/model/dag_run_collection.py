@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dag_run import DAGRun
 
 
-class DAGRunCollection(Model):
+class DAGRunCollection(CollectionInfo):
     """A page of DAG runs and the total number that match."""
 
     __slots__ = ()
 
     dag_runs: list[DAGRun]
-    total_entries: int

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dag_stats_collection_item import DagStatsCollectionItem
 
 
-class DagStatsCollectionSchema(Model):
+class DagStatsCollectionSchema(CollectionInfo):
     """The run counts per state of the requested DAGs."""
 
     __slots__ = ()
 
     dags: list[DagStatsCollectionItem]
-    total_entries: int

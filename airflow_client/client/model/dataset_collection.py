@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dataset import Dataset
 
 
-class DatasetCollection(Model):
+class DatasetCollection(CollectionInfo):
     """A page of datasets and the number of all datasets, filters aside."""
 
     __slots__ = ()
 
     datasets: list[Dataset]
-    total_entries: int

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dataset_event import DatasetEvent
 
 
-class DatasetEventCollection(Model):
+class DatasetEventCollection(CollectionInfo):
     """A page of dataset events and the total number that match."""
 
     __slots__ = ()
 
     dataset_events: list[DatasetEvent]
-    total_entries: int

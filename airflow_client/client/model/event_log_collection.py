@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.event_log import EventLog
 
 
-class EventLogCollection(Model):
+class EventLogCollection(CollectionInfo):
     """A page of audit log entries and the total number that match."""
 
     __slots__ = ()
 
     event_logs: list[EventLog]
-    total_entries: int

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.import_error import ImportError
 
 
-class ImportErrorCollection(Model):
+class ImportErrorCollection(CollectionInfo):
     """A page of import errors and the total number the caller may see."""
 
     __slots__ = ()
 
     import_errors: list[ImportError]
-    total_entries: int

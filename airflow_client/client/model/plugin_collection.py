@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.plugin_collection_item import PluginCollectionItem
 
 
-class PluginCollection(Model):
+class PluginCollection(CollectionInfo):
     """A page of loaded plugins and how many there are."""
 
     __slots__ = ()
 
     plugins: list[PluginCollectionItem]
-    total_entries: int

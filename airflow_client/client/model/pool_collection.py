@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.pool import Pool
 
 
-class PoolCollection(Model):
+class PoolCollection(CollectionInfo):
     """A page of pools and how many there are."""
 
     __slots__ = ()
 
     pools: list[Pool]
-    total_entries: int

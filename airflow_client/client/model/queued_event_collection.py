@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.queued_event import QueuedEvent
 
 
-class QueuedEventCollection(Model):
+class QueuedEventCollection(CollectionInfo):
     """Dataset updates queued for DAGs, and how many; Airflow 2.11 sends the list as `queued_events`, not
     `datasets`.
     """
@@ -22,4 +22,3 @@ class QueuedEventCollection(Model):
     __slots__ = ()
 
     datasets: list[QueuedEvent]
-    total_entries: int

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.role import Role
 
 
-class RoleCollection(Model):
+class RoleCollection(CollectionInfo):
     """A page of roles and how many there are."""
 
     __slots__ = ()
 
     roles: list[Role]
-    total_entries: int

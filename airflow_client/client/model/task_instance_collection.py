@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.task_instance import TaskInstance
 
 
-class TaskInstanceCollection(Model):
+class TaskInstanceCollection(CollectionInfo):
     """A page of task instances and the total number that match."""
 
     __slots__ = ()
 
     task_instances: list[TaskInstance]
-    total_entries: int

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.task_instance_history import TaskInstanceHistory
 
 
-class TaskInstanceHistoryCollection(Model):
+class TaskInstanceHistoryCollection(CollectionInfo):
     """The tries of a task instance and how many there are."""
 
     __slots__ = ()
 
     task_instances_history: list[TaskInstanceHistory]
-    total_entries: int
     _server_names = {"task_instances": "task_instances_history"}

@@ -4,28 +4,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.user_collection_item import UserCollectionItem
 
 
-class User(Model):
+class User(UserCollectionItem):
     """A user account as sent to create or change one, password included."""
 
     __slots__ = ()
 
-    first_name: str
-    last_name: str
-    username: str
-    email: str
-    active: bool | None
-    last_login: datetime | None
-    login_count: int | None
-    failed_login_count: int | None
-    roles: list[dict[str, Any] | None]
-    created_on: datetime | None
-    changed_on: datetime | None
     password: str
     _read_only = ("active", "last_login", "login_count", "failed_login_count", "created_on", "changed_on",)
     _secret = ("password",)

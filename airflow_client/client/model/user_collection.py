@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.user_collection_item import UserCollectionItem
 
 
-class UserCollection(Model):
+class UserCollection(CollectionInfo):
     """A page of user accounts and the total number."""
 
     __slots__ = ()
 
     users: list[UserCollectionItem]
-    total_entries: int

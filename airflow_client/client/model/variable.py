@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.variable_collection_item import VariableCollectionItem
 
 
-class Variable(Model):
+class Variable(VariableCollectionItem):
     """A variable: key, value and description."""
 
     __slots__ = ()
 
-    key: str
-    description: str | None
     value: str

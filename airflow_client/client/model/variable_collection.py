@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.variable_collection_item import VariableCollectionItem
 
 
-class VariableCollection(Model):
+class VariableCollection(CollectionInfo):
     """A page of variables and the total number stored."""
 
     __slots__ = ()
 
     variables: list[VariableCollectionItem]
-    total_entries: int

@@ -4,21 +4,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.x_com_collection_item import XComCollectionItem
 
 
-class XCom(Model):
+class XCom(XComCollectionItem):
     """One XCom entry with its value."""
 
     __slots__ = ()
 
-    key: str
-    timestamp: datetime
-    execution_date: datetime
-    map_index: int
-    task_id: str
-    dag_id: str
     value: Any

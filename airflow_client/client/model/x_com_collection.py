@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model.collection_info import CollectionInfo
 
 if TYPE_CHECKING:
     from airflow_client.client.model.x_com_collection_item import XComCollectionItem
 
 
-class XComCollection(Model):
+class XComCollection(CollectionInfo):
     """A page of XCom entries and the total number that match."""
 
     __slots__ = ()
 
     xcom_entries: list[XComCollectionItem]
-    total_entries: int
