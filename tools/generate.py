@@ -239,6 +239,8 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
     typing_names = ["TYPE_CHECKING"] if refs else []
     if any("Any" in a for a in annotations.values()):
         typing_names.append("Any")
+    if any(n in annotations for n in (*required, *read_only, *secret)):
+        typing_names.append("ClassVar")
     if any("datetime" in a for a in annotations.values()):
         lines.append("from datetime import datetime")
     if any(a == "date" or "date |" in a or "[date]" in a for a in annotations.values()):
@@ -258,12 +260,16 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
     lines += ["", "    __slots__ = ()", ""]
     lines += [f"    {field}: {annotation}" for field, annotation in annotations.items()]
     for attr, names in (("_required", required), ("_read_only", read_only), ("_secret", secret)):
-        if names:
-            one_line = f"    {attr} = ({', '.join(f'{chr(34)}{n}{chr(34)}' for n in names)},)"
+        # A subclass extends its bases' tuples with the names of its own fields only.
+        own = [n for n in names if n in annotations]
+        inherited_names = [f"*{b}.{attr}" for b in bases if any(n not in annotations for n in names)]
+        if own:
+            items = inherited_names + [f'"{n}"' for n in own]
+            one_line = f"    {attr}: ClassVar[tuple[str, ...]] = ({', '.join(items)},)"
             if len(one_line) <= 110:
                 lines.append(one_line)
             else:
-                lines += [f"    {attr} = ("] + [f'        "{n}",' for n in names] + ["    )"]
+                lines += [f"    {attr}: ClassVar[tuple[str, ...]] = ("] + [f"        {n}," for n in items] + ["    )"]
     if wire_names:
         lines.append("    _wire_names = {" + ", ".join(f'"{k}": "{v}"' for k, v in wire_names.items()) + "}")
     if name in SERVER_NAMES:

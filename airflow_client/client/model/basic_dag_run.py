@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -26,4 +26,10 @@ class BasicDAGRun(Model):
     data_interval_start: datetime | None
     data_interval_end: datetime | None
     state: DagState
-    _read_only = ("dag_id", "start_date", "end_date", "data_interval_start", "data_interval_end",)
+    _read_only: ClassVar[tuple[str, ...]] = (
+        "dag_id",
+        "start_date",
+        "end_date",
+        "data_interval_start",
+        "data_interval_end",
+    )

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -14,4 +16,4 @@ class ClassReference(Model):
 
     module_path: str
     class_name: str
-    _read_only = ("module_path", "class_name",)
+    _read_only: ClassVar[tuple[str, ...]] = ("module_path", "class_name",)

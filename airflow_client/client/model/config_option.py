@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -14,4 +16,4 @@ class ConfigOption(Model):
 
     key: str
     value: str
-    _read_only = ("key", "value",)
+    _read_only: ClassVar[tuple[str, ...]] = ("key", "value",)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -19,4 +19,4 @@ class ConfigSection(Model):
 
     name: str
     options: list[ConfigOption]
-    _read_only = ("name",)
+    _read_only: ClassVar[tuple[str, ...]] = ("name",)

@@ -6,6 +6,8 @@ returned.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model.connection_collection_item import ConnectionCollectionItem
 
 
@@ -17,4 +19,4 @@ class Connection(ConnectionCollectionItem):
 
     password: str
     extra: str | None
-    _secret = ("password",)
+    _secret: ClassVar[tuple[str, ...]] = ("password",)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -16,4 +16,4 @@ class CreateDatasetEvent(Model):
 
     dataset_uri: str
     extra: dict[str, Any] | None
-    _required = ("dataset_uri",)
+    _required: ClassVar[tuple[str, ...]] = ("dataset_uri",)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -14,5 +16,5 @@ class CronExpression(Model):
 
     type: str
     value: str
-    _required = ("type", "value",)
+    _required: ClassVar[tuple[str, ...]] = ("type", "value",)
     _wire_names = {"type": "__type"}

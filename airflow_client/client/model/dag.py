@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -47,7 +47,7 @@ class DAG(Model):
     next_dagrun_data_interval_end: datetime | None
     next_dagrun_create_after: datetime | None
     max_consecutive_failed_dag_runs: int | None
-    _read_only = (
+    _read_only: ClassVar[tuple[str, ...]] = (
         "dag_id",
         "dag_display_name",
         "root_dag_id",

@@ -7,7 +7,7 @@ documentation.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_client.client.model.dag import DAG
 
@@ -36,33 +36,8 @@ class DAGDetail(DAG):
     last_parsed: datetime | None
     template_search_path: list[str] | None
     render_template_as_native_obj: bool | None
-    _read_only = (
-        "dag_id",
-        "dag_display_name",
-        "root_dag_id",
-        "is_active",
-        "is_subdag",
-        "last_parsed_time",
-        "last_pickled",
-        "last_expired",
-        "scheduler_lock",
-        "pickle_id",
-        "default_view",
-        "fileloc",
-        "file_token",
-        "owners",
-        "description",
-        "timetable_description",
-        "tags",
-        "max_active_tasks",
-        "max_active_runs",
-        "has_task_concurrency_limits",
-        "has_import_errors",
-        "next_dagrun",
-        "next_dagrun_data_interval_start",
-        "next_dagrun_data_interval_end",
-        "next_dagrun_create_after",
-        "max_consecutive_failed_dag_runs",
+    _read_only: ClassVar[tuple[str, ...]] = (
+        *DAG._read_only,
         "catchup",
         "orientation",
         "concurrency",

@@ -7,7 +7,7 @@ processor does not run on its own.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -24,4 +24,4 @@ class DagProcessorStatus(Model):
 
     status: HealthStatus | None
     latest_dag_processor_heartbeat: datetime | None
-    _read_only = ("latest_dag_processor_heartbeat",)
+    _read_only: ClassVar[tuple[str, ...]] = ("latest_dag_processor_heartbeat",)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -32,7 +32,7 @@ class DAGRun(Model):
     external_trigger: bool
     conf: dict[str, Any]
     note: str | None
-    _read_only = (
+    _read_only: ClassVar[tuple[str, ...]] = (
         "dag_id",
         "start_date",
         "end_date",

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -18,4 +19,4 @@ class DagWarning(Model):
     warning_type: str
     message: str
     timestamp: datetime
-    _read_only = ("dag_id", "warning_type", "message", "timestamp",)
+    _read_only: ClassVar[tuple[str, ...]] = ("dag_id", "warning_type", "message", "timestamp",)

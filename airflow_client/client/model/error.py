@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -17,4 +19,4 @@ class Error(Model):
     status: float
     detail: str
     instance: str
-    _required = ("type", "title", "status",)
+    _required: ClassVar[tuple[str, ...]] = ("type", "title", "status",)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -25,7 +26,7 @@ class EventLog(Model):
     execution_date: datetime | None
     owner: str | None
     extra: str | None
-    _read_only = (
+    _read_only: ClassVar[tuple[str, ...]] = (
         "event_log_id",
         "when",
         "dag_id",

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -20,4 +20,4 @@ class ExtraLink(Model):
     class_ref: ClassReference
     name: str
     href: str
-    _read_only = ("name", "href",)
+    _read_only: ClassVar[tuple[str, ...]] = ("name", "href",)

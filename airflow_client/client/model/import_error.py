@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -18,4 +19,4 @@ class ImportError(Model):
     timestamp: datetime
     filename: str
     stack_trace: str
-    _read_only = ("import_error_id", "timestamp", "filename", "stack_trace",)
+    _read_only: ClassVar[tuple[str, ...]] = ("import_error_id", "timestamp", "filename", "stack_trace",)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -22,7 +24,7 @@ class Pool(Model):
     deferred_slots: int
     description: str | None
     include_deferred: bool
-    _read_only = (
+    _read_only: ClassVar[tuple[str, ...]] = (
         "occupied_slots",
         "running_slots",
         "queued_slots",

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -28,7 +30,7 @@ class RelativeDelta(Model):
     minute: int
     second: int
     microsecond: int
-    _required = (
+    _required: ClassVar[tuple[str, ...]] = (
         "type",
         "years",
         "months",

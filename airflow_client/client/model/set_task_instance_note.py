@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -13,4 +15,4 @@ class SetTaskInstanceNote(Model):
     __slots__ = ()
 
     note: str
-    _required = ("note",)
+    _required: ClassVar[tuple[str, ...]] = ("note",)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -21,4 +22,4 @@ class SLAMiss(Model):
     timestamp: datetime
     description: str | None
     notification_sent: bool
-    _read_only = ("task_id",)
+    _read_only: ClassVar[tuple[str, ...]] = ("task_id",)

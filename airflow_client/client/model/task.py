@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -50,7 +50,7 @@ class Task(Model):
     sub_dag: DAG
     downstream_task_ids: list[str]
     doc_md: str | None
-    _read_only = (
+    _read_only: ClassVar[tuple[str, ...]] = (
         "task_id",
         "task_display_name",
         "owner",

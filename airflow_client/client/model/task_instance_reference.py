@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -18,4 +19,4 @@ class TaskInstanceReference(Model):
     dag_id: str
     execution_date: datetime
     dag_run_id: str
-    _read_only = ("task_id", "dag_id", "execution_date", "dag_run_id",)
+    _read_only: ClassVar[tuple[str, ...]] = ("task_id", "dag_id", "execution_date", "dag_run_id",)

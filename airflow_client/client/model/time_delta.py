@@ -6,6 +6,8 @@ schedules.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model_utils import Model
 
 
@@ -19,5 +21,5 @@ class TimeDelta(Model):
     days: int
     seconds: int
     microseconds: int
-    _required = ("type", "days", "seconds", "microseconds",)
+    _required: ClassVar[tuple[str, ...]] = ("type", "days", "seconds", "microseconds",)
     _wire_names = {"type": "__type"}

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -20,4 +20,4 @@ class TriggererStatus(Model):
 
     status: HealthStatus | None
     latest_triggerer_heartbeat: datetime | None
-    _read_only = ("latest_triggerer_heartbeat",)
+    _read_only: ClassVar[tuple[str, ...]] = ("latest_triggerer_heartbeat",)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from airflow_client.client.model.user_collection_item import UserCollectionItem
 
 
@@ -13,5 +15,4 @@ class User(UserCollectionItem):
     __slots__ = ()
 
     password: str
-    _read_only = ("active", "last_login", "login_count", "failed_login_count", "created_on", "changed_on",)
-    _secret = ("password",)
+    _secret: ClassVar[tuple[str, ...]] = ("password",)

@@ -7,7 +7,7 @@ never the password.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from airflow_client.client.model_utils import Model
 
@@ -29,4 +29,11 @@ class UserCollectionItem(Model):
     roles: list[dict[str, Any] | None]
     created_on: datetime | None
     changed_on: datetime | None
-    _read_only = ("active", "last_login", "login_count", "failed_login_count", "created_on", "changed_on",)
+    _read_only: ClassVar[tuple[str, ...]] = (
+        "active",
+        "last_login",
+        "login_count",
+        "failed_login_count",
+        "created_on",
+        "changed_on",
+    )
