@@ -397,18 +397,10 @@ def render_index(kind: str, names: dict[str, str], doc: str) -> str:
     return (
         f'{HEADER}"""{doc}"""\n\n'
         "from __future__ import annotations\n\n"
-        "import importlib\n"
-        "from typing import Any\n\n"
+        "from airflow_client.client.lazy import lazy_exports\n\n"
         f"_MODULES = {{\n{entries}\n}}\n\n"
-        "__all__ = sorted(_MODULES)\n\n\n"
-        "def __getattr__(name: str) -> Any:\n"
-        "    # Imported on first use: loading every module up front would slow down every script.\n"
-        "    module = _MODULES.get(name)\n"
-        "    if module is None:\n"
-        "        raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")\n"
-        f'    return getattr(importlib.import_module(f"airflow_client.client.{kind}.{{module}}"), name)\n\n\n'
-        "def __dir__() -> list[str]:\n"
-        "    return __all__\n"
+        "__all__ = sorted(_MODULES)\n"
+        f'__getattr__, __dir__ = lazy_exports("airflow_client.client.{kind}", _MODULES)\n'
     )
 
 

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from airflow_client.client.lazy import lazy_exports
 
 _MODULES = {
     "ConfigApi": "config_api",
@@ -29,15 +28,4 @@ _MODULES = {
 }
 
 __all__ = sorted(_MODULES)
-
-
-def __getattr__(name: str) -> Any:
-    # Imported on first use: loading every module up front would slow down every script.
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"airflow_client.client.api.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports("airflow_client.client.api", _MODULES)
