@@ -15,6 +15,9 @@ setup(
     install_requires=["urllib3>=1.26.4,<3", "python-dateutil>=2.8", "certifi"],
     extras_require={
         "test": ["pytest>=7", "hypothesis>=6", "trustme>=1.0", "pyyaml", "ruff", "mypy>=1.8"],
+        # Kerberos (airflow_client.client.kerberos). On Linux it compiles python-gssapi and krb5: needs the
+        # MIT Kerberos headers (Debian: libkrb5-dev) and a C compiler; test/kerberos installs them and this extra.
+        "kerberos": ["pyspnego[kerberos]>=0.9"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

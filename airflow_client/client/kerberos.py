@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib
 import logging
 import sys
 import threading
@@ -77,13 +78,13 @@ _token_filter = _HideTokens()
 
 def _load_spnego() -> ModuleType:
     """Import pyspnego (and python-gssapi where it is the Kerberos provider) or explain how to get them."""
+    # import_module: the extra is optional, so neither the import nor type checking may require it.
     try:
-        import spnego
-        import spnego.exceptions
-
+        spnego = importlib.import_module("spnego")
+        importlib.import_module("spnego.exceptions")
         if sys.platform != "win32":  # Windows uses SSPI; elsewhere pyspnego needs both for Kerberos
-            import gssapi  # noqa: F401
-            import krb5  # noqa: F401
+            importlib.import_module("gssapi")
+            importlib.import_module("krb5")
     except ImportError as exc:
         raise ImportError(f"{_INSTALL_HINT} ({exc})") from exc
     for name in _SPNEGO_TOKEN_LOGGERS:
@@ -138,8 +139,10 @@ class KerberosAuth(AuthFlow):
       Airflow 2.x's REST API never sends one (it drops the header its backend makes); turn it on
       behind a proxy that does (Apache mod_auth_gssapi, for instance).
 
-    Each request gets a new security context: the server authenticates every request on its own.
-    One instance may serve several threads; contexts are kept per thread between send and answer.
+    Each request gets a new security context: the server authenticates every request on its own, and
+    its replay cache refuses a token seen before. A 401 answer is therefore tried once more with a new
+    token (urllib3's retries of 5xx answers re-send the first one). One instance may serve several
+    threads; contexts are kept per thread between send and answer.
     """
 
     def __init__(
@@ -204,7 +207,13 @@ class KerberosAuth(AuthFlow):
         if pending is None or pending[0] is not request:
             return False
         _, context, principal = pending
-        # Error answers are raised by the client as they are; only a success must prove the server.
+        if response.status == 401 and not retried:
+            # A token is good for one request: the server's replay cache refuses a second copy, which is
+            # what urllib3 sends when it retries a request answered 5xx. One more try, with a new token.
+            _log.debug("Kerberos: %s %s was refused (401); trying once more with a new token", request.method,
+                       request.url)
+            return True
+        # Other error answers are raised by the client as they are; only a success must prove the server.
         if not self.mutual or not 200 <= response.status <= 299:
             return False
         token = _negotiate_token(response.headers)
@@ -217,11 +226,13 @@ class KerberosAuth(AuthFlow):
             _log.debug("Kerberos: %s answered without a mutual-authentication token; its identity is not verified",
                        request.url)
             return False
-        try:
-            context.step(token)
-            complete = bool(context.complete)
-        except self._spnego.exceptions.SpnegoError:
-            complete = False  # the library's message may quote the token: not repeated here
+        complete = False
+        if token:  # b"" is a Negotiate answer that is not base64: nothing that could verify
+            try:
+                context.step(token)
+                complete = bool(context.complete)
+            except Exception:  # any failure to verify refuses the answer; the library's message may quote the token
+                complete = False
         if not complete:
             self._local.verified = False
             _discard(response)
