@@ -285,8 +285,9 @@ def test_password_and_role_decide_what_a_new_user_may_do(airflow, users, roles, 
         pool_api.PoolApi(wrong).get_pools()
     assert caught.value.status == 403 and bad not in str(caught.value)
     user = users.get_user(username)
-    # Airflow 2.11.2 names it fail_login_count; the spec says failed_login_count.
+    # Airflow 2.11.2 names it fail_login_count; the spec says failed_login_count: both names read it.
     assert user.fail_login_count == user["fail_login_count"] == user.to_dict()["fail_login_count"] == 1
+    assert user.failed_login_count == 1
 
     users.patch_user(username, User(**names_of(username), password=second), update_mask=["password"])
     with client_as(airflow, username, first) as old, pytest.raises(ForbiddenException):

@@ -22,3 +22,4 @@ class QueuedEventCollection(CollectionInfo):
     __slots__ = ()
 
     datasets: list[QueuedEvent]
+    _server_names = {"queued_events": "datasets"}

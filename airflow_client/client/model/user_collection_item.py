@@ -37,3 +37,4 @@ class UserCollectionItem(Model):
         "created_on",
         "changed_on",
     )
+    _server_names = {"fail_login_count": "failed_login_count"}
