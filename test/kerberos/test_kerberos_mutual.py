@@ -38,6 +38,7 @@ class NegotiateServer(ThreadingHTTPServer):
         self.mode = mode
         self.fail_first = fail_first  # answer 503 to that many requests, after using up their tokens
         self.statuses: list[int] = []
+        self.flags: list[int] = []  # context flags the acceptor saw (delegation, mutual auth)
         self.client_tokens: list[str] = []
         self.server_tokens: list[str] = []
         self.clients: list[str] = []
@@ -79,6 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._answer(403, {})
                 return
             self.server.clients.append(str(acceptor.client_principal))
+            self.server.flags.append(int(acceptor.context_attr))
             if reply:
                 encoded = base64.b64encode(reply).decode()
                 self.server.server_tokens.append(encoded)
@@ -266,3 +268,16 @@ def test_forbidden_is_final(serve) -> None:
         with pytest.raises(ForbiddenException):
             monitoring_api.MonitoringApi(api_client).get_version()
     assert server.statuses == [403]
+
+
+def test_delegation_forwards_the_ticket_only_when_asked(serve) -> None:
+    import spnego
+
+    server = serve("accept")
+    for delegate in (False, True):
+        with make_client(server.port, KerberosAuth(delegate=delegate)) as api_client:
+            monitoring_api.MonitoringApi(api_client).get_version()
+    plain, delegated = (spnego.ContextReq(flags) for flags in server.flags)
+    assert spnego.ContextReq.mutual_auth in plain and spnego.ContextReq.mutual_auth in delegated
+    assert spnego.ContextReq.delegate not in plain
+    assert spnego.ContextReq.delegate in delegated
