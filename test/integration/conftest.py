@@ -7,7 +7,11 @@ client fixtures at the end import the client.
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,10 @@ INTEGRATION_DIR = Path(__file__).resolve().parent
 
 FINISHED_DAGS = ("ti_plain", "ti_mapped", "ti_retry")
 BLOCKED_DAG = "ti_blocked"
-ALL_DAGS = (*FINISHED_DAGS, BLOCKED_DAG)
+# DAGs of the DAG, DAG run, dataset, XCom, event log, import error, stats and warning tests.
+DATASET_DAGS = ("dataset_producer", "dataset_consumer", "dataset_pair")
+API_DAGS = ("dag_profile", "run_parked", "toggle_one", "toggle_two", *DATASET_DAGS)
+ALL_DAGS = (*FINISHED_DAGS, BLOCKED_DAG, *API_DAGS)
 
 LocalAirflow = local_airflow.LocalAirflow
 
@@ -92,6 +99,167 @@ def trigger_and_wait(airflow: LocalAirflow) -> Callable[..., str]:
         return run_id
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ti_states(airflow: LocalAirflow) -> Callable[[str, str], dict[str, Any]]:
+    """A callable ``(dag_id, run_id) -> {task_id: state}``, read with a raw call (map indexes of a task
+    collapse onto its id)."""
+
+    def read(dag_id: str, run_id: str) -> dict[str, Any]:
+        quote = local_airflow.quote_segment
+        path = f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances"
+        status, body = airflow.request("GET", path)
+        assert status == 200, f"reading task instances of {dag_id}/{run_id} failed: {status} {body}"
+        return {ti["task_id"]: ti["state"] for ti in body["task_instances"]}
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def dataset_flow_started(airflow: LocalAirflow) -> str:
+    """Run id of the session's one dataset_producer run, triggered but not waited for.
+
+    Ask for it early to let the run go on while other tests run; ``dataset_flow`` waits for it.
+    """
+    status, body = airflow.request("PATCH", "/dags/dataset_consumer?update_mask=is_paused", {"is_paused": False})
+    assert status == 200, f"unpausing dataset_consumer failed: {status} {body}"
+    return airflow.trigger_run("dataset_producer")
+
+
+@pytest.fixture(scope="session")
+def dataset_flow(airflow: LocalAirflow, dataset_flow_started: str) -> dict[str, str]:
+    """``{"producer": run_id, "consumer": run_id}``: the finished dataset_producer run and the
+    dataset_consumer run that its update of s3://client-test/orders started, also finished.
+
+    dataset_producer is triggered only by ``dataset_flow_started``, so it has exactly one run in the session.
+    """
+    producer = dataset_flow_started
+    _expect_state(airflow, "dataset_producer", producer, airflow.wait_for_run("dataset_producer", producer), "success")
+    deadline = time.monotonic() + 120
+    while True:
+        status, body = airflow.request("GET", "/dags/dataset_consumer/dagRuns")
+        runs = [r for r in body.get("dag_runs", []) if r["run_type"] == "dataset_triggered"] if status == 200 else []
+        if runs:
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"no dataset_triggered run of dataset_consumer; scheduler log tail:\n"
+                        f"{airflow.log_tail('scheduler')}", pytrace=False)
+        time.sleep(0.5)
+    consumer = runs[0]["dag_run_id"]
+    _expect_state(airflow, "dataset_consumer", consumer, airflow.wait_for_run("dataset_consumer", consumer), "success")
+    return {"producer": producer, "consumer": consumer}
+
+
+@dataclass(frozen=True)
+class SessionDagFiles:
+    """DAGs whose files are written into the DAGs folder after the server started, removed at session end."""
+
+    interval_dag: str  # paused at creation, on a fixed timedelta schedule of 1 day 6 hours
+    doomed_dag: str  # for delete_dag: a test removes its file first so that it does not come back
+    doomed_file: Path
+
+
+_THIS_SERVER_ONLY = """\
+\"\"\"Written by the client's integration tests; removed when they are done with it.
+
+Other Airflow servers reading the same DAGs folder (parallel test sessions) find no DAG and no error
+here: only the server whose AIRFLOW_HOME is below sees its content.
+\"\"\"
+
+import os
+
+if os.environ.get("AIRFLOW_HOME") == {home!r}:
+"""
+
+_BROKEN_BODY = """\
+    raise RuntimeError("broken on purpose by the client tests")
+"""
+
+_DAG_BODY = """\
+    from datetime import timedelta
+
+    import pendulum
+    from airflow import DAG
+    from airflow.operators.empty import EmptyOperator
+
+    with DAG(
+        dag_id={dag_id!r},
+        schedule={schedule},
+        start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+        catchup=False,
+        is_paused_upon_creation=True,
+        tags=["client-test"],
+    ) as dag:
+        EmptyOperator(task_id="noop")
+"""
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # The DAG processor lists *.py files only, so it never reads a half-written one.
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _import_error_files(airflow: LocalAirflow) -> set[str]:
+    status, body = airflow.request("GET", "/importErrors?limit=100")
+    return {Path(e["filename"]).name for e in body.get("import_errors", [])} if status == 200 else set()
+
+
+def _poll(airflow: LocalAirflow, done: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} not seen in time; DAG processor log tail:\n{airflow.log_tail('dag_processor')}",
+                        pytrace=False)
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def session_dag_files(airflow: LocalAirflow) -> Iterator[SessionDagFiles]:
+    """Two DAGs that only this session's server sees, parsed and listed.
+
+    They cannot live in test/dags: other test sessions share the folder, and a deleted DAG would
+    come back from its file.
+    """
+    prefix = f"_session_{secrets.token_hex(4)}"
+    header = _THIS_SERVER_ONLY.format(home=str(airflow.home))
+    files = SessionDagFiles("session_interval", "session_doomed", DAGS_FOLDER / f"{prefix}_doomed.py")
+    interval_file = DAGS_FOLDER / f"{prefix}_interval.py"
+    try:
+        _write_atomically(interval_file, header + _DAG_BODY.format(
+            dag_id=files.interval_dag, schedule="timedelta(days=1, hours=6)"))
+        _write_atomically(files.doomed_file, header + _DAG_BODY.format(dag_id=files.doomed_dag, schedule="None"))
+
+        def listed() -> bool:
+            status, body = airflow.request("GET", "/dags?dag_id_pattern=session_&only_active=true")
+            return status == 200 and {files.interval_dag, files.doomed_dag} <= {d["dag_id"] for d in body["dags"]}
+
+        _poll(airflow, listed, f"DAGs {files.interval_dag} and {files.doomed_dag}")
+        yield files
+    finally:
+        interval_file.unlink(missing_ok=True)
+        files.doomed_file.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def broken_dag_file(airflow: LocalAirflow) -> Iterator[Path]:
+    """A DAG file that fails to import on this session's server, listed by /importErrors.
+
+    Only for the module that asks for it: the harness (``wait_for_dags``) treats any import error
+    as fatal, so the file is removed afterwards and its import error waited away.
+    """
+    path = DAGS_FOLDER / f"_session_{secrets.token_hex(4)}_broken.py"
+    try:
+        _write_atomically(path, _THIS_SERVER_ONLY.format(home=str(airflow.home)) + _BROKEN_BODY)
+        _poll(airflow, lambda: path.name in _import_error_files(airflow), f"the import error of {path.name}")
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+        deadline = time.monotonic() + 60
+        while path.name in _import_error_files(airflow) and time.monotonic() < deadline:
+            time.sleep(0.5)
 
 
 def _client(airflow: LocalAirflow, user: tuple[str, str] | None) -> Iterator[Any]:
