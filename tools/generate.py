@@ -46,6 +46,8 @@ INLINE_RESPONSES = {"get_dag_source": "InlineResponse200", "get_log": "InlineRes
 # Where Airflow 2.11.2 answers with another field name than its spec declares: the decoded model
 # offers both names, converted alike.
 SERVER_NAMES = {
+    "BasicDAGRun": {"dag_run_id": "run_id"},
+    "DAGDetail": {"template_searchpath": "template_search_path"},
     "TaskInstanceHistoryCollection": {"task_instances": "task_instances_history"},
     "QueuedEventCollection": {"queued_events": "datasets"},
     "UserCollectionItem": {"fail_login_count": "failed_login_count"},
@@ -127,7 +129,9 @@ class Spec:
             nullable = nullable or bool(node.get("nullable"))
             kind = node.get("type")
             fmt = node.get("format")
-            if kind == "string":
+            if kind == "string" and "enum" in node:
+                text = "Literal[" + ", ".join(f'"{v}"' for v in node["enum"] if v is not None) + "]"
+            elif kind == "string":
                 text = "datetime" if fmt in ("date-time", "datetime") else "date" if fmt == "date" else "str"
             elif kind == "integer":
                 text = "int"
@@ -179,7 +183,7 @@ def sentence(text: str) -> str:
 
 def model_names_in(annotation: str) -> set[str]:
     words = annotation.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ").split()
-    return {w for w in words if w[0].isupper() and w not in ("None", "Any")}
+    return {w for w in words if w[0].isupper() and w not in ("None", "Any", "Literal")}
 
 
 def python_name(field: str) -> str:
@@ -245,6 +249,8 @@ def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
         typing_names.append("Any")
     if any(n in annotations for n in (*required, *read_only, *secret)):
         typing_names.append("ClassVar")
+    if any("Literal[" in a for a in annotations.values()):
+        typing_names.append("Literal")
     if any("datetime" in a for a in annotations.values()):
         lines.append("from datetime import datetime")
     if any(a == "date" or "date |" in a or "[date]" in a for a in annotations.values()):
@@ -347,7 +353,7 @@ def render_operation(spec: Spec, entry: dict[str, Any], used: set[str]) -> list[
         args.append(f'body="{body_name}"')
     if content_types and content_types != ("application/json",):
         args.append(f"content_types={content_types!r}")
-    if accept and accept != ("application/json",):
+    if accept != ("application/json",):
         args.append(f"accept={accept!r}")
     lines = ["", "    @endpoint("] + [f"        {a}," for a in args] + ["    )"]
     lines.append(f"    def {op_id}(")

@@ -150,7 +150,9 @@ class ApiClient:
     def deserialize(self, resp: RESTResponse, op: Operation, request: Request) -> Any:
         """Decode a success answer by its content type; JSON objects become the declared model."""
         raw = resp.data
-        if not raw:
+        if not raw or not op.accept:
+            # No content declared (a 201 or 204): whatever text a server adds, like Airflow's
+            # "Duplicate request" on a repeated reparse, is not an answer to decode.
             return None
         content_type = (resp.headers.get("Content-Type") or "").lower()
         if "json" in content_type or (not content_type and raw[:1] in (b"{", b"[")):

@@ -139,7 +139,10 @@ class Operation:
 
         path = self.path
         for key in self.path_params:
-            path = path.replace("{" + key + "}", quote(_text(checked[key]), safe=""))
+            segment = quote(_text(checked[key]), safe="")
+            if segment in (".", ".."):  # left literal, URL normalisation would remove the segment
+                segment = segment.replace(".", "%2E")
+            path = path.replace("{" + key + "}", segment)
         query: list[str] = []
         for key in self.query_params:
             if key in checked:
@@ -159,7 +162,8 @@ class Operation:
         headers = client.request_headers()
         extra = options.get("_headers")
         accept = self.accept
-        headers["Accept"] = "application/json" if "application/json" in accept else ", ".join(accept)
+        # An answer without content still gets an Accept header: Airflow's errors are JSON.
+        headers["Accept"] = "application/json" if "application/json" in accept or not accept else ", ".join(accept)
         payload = None
         if self.body is not None and self.body in checked:
             content_type = options.get("_content_type") or self.content_types[0]

@@ -15,6 +15,7 @@ Decoding works in place on the dicts `json.loads` produced: only fields that nee
 
 from __future__ import annotations
 
+import ast
 import importlib
 import math
 import re
@@ -127,6 +128,22 @@ class StrKind(Kind):
 
     def encode(self, value: Any) -> Any:
         return str(value) if type(value) is not str else value
+
+
+class LiteralKind(StrKind):
+    """A string limited to a few values, declared inline (`Literal["success", "failed"]`)."""
+
+    def __init__(self, values: tuple[str, ...], nullable: bool = False) -> None:
+        super().__init__(nullable)
+        self.values = values
+        self.name = "one of " + ", ".join(map(repr, values))
+
+    def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        if not isinstance(value, str):
+            raise self.wrong(value, where, secret)
+        if value not in self.values:
+            raise ApiValueError(f"{where}: {value!r} is not allowed; expected {self.name}")
+        return value
 
 
 class IntKind(Kind):
@@ -394,6 +411,9 @@ def compile_type(annotation: str) -> Kind:
     if len(alternatives) != 1:
         raise ValueError(f"unsupported annotation {annotation!r}")
     text = alternatives[0]
+    if text.startswith("Literal[") and text.endswith("]"):
+        values = ast.literal_eval(f"({text[8:-1]},)")
+        return LiteralKind(tuple(values), nullable)
     if text.startswith("list[") and text.endswith("]"):
         return ListKind(compile_type(text[5:-1]), nullable)
     if text.startswith("dict[") and text.endswith("]"):

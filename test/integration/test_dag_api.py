@@ -229,7 +229,6 @@ def test_reparse_request_is_accepted_with_201_and_no_body(api):
     assert caught.value.title == "File not found"
 
 
-@pytest.mark.xfail(strict=True, reason="client: reparse_dag_file returns the text 'Duplicate request' instead of None")
 def test_a_repeated_reparse_request_also_returns_none(api):
     token = api.get_dag("toggle_one").file_token
     # Back to back, at least one request finds the previous one still pending; Airflow then answers

@@ -251,8 +251,6 @@ def test_upstream_dataset_events_of_a_dataset_triggered_run(api, dataset_flow):
     assert created.logical_date.tzinfo is not None and created.end_date >= created.start_date
 
 
-@pytest.mark.xfail(strict=True, reason="client: BasicDAGRun.run_id (the spec's name) is not readable; the "
-                                       "server sends it as dag_run_id")
 def test_a_created_run_is_readable_under_the_spec_name_too(api, dataset_flow):
     events = api.get_upstream_dataset_events("dataset_consumer", dataset_flow["consumer"])
     (created,) = events.dataset_events[0].created_dagruns
@@ -296,8 +294,6 @@ def test_bad_arguments_are_refused_before_sending(api):
         api.get_dag_runs("run_parked", state="queued")  # a list of states, not one string
 
 
-@pytest.mark.xfail(strict=True, reason="client: UpdateDagRunState.state is a plain str, so the spec's enum "
-                                       "(success, failed, queued) is not checked and 'running' is sent")
 def test_a_state_outside_the_spec_enum_is_refused_before_sending(api, parked):
     with pytest.raises((ApiValueError, ApiTypeError)):
         api.update_dag_run_state("run_parked", parked["list_a"], UpdateDagRunState(state="running"))

@@ -220,3 +220,19 @@ def test_enum_models_and_plain_strings_are_interchangeable_in_bodies(server, ti_
     ti_api.patch_task_instance("d", "r", "t", UpdateTaskInstance(new_state=UpdateTaskState("failed")))
     ti_api.patch_task_instance("d", "r", "t", {"new_state": "failed"})
     assert server.seen[0].body == server.seen[1].body
+
+
+def test_dot_segments_in_path_parameters_are_encoded_so_they_are_not_normalised_away(server):
+    from airflow_client.client.api import variable_api
+
+    config = client.Configuration(host=server.host)
+    config.retries = 0
+    server.default = Answer(body={"key": "..", "value": "v"})
+    with client.ApiClient(config) as api_client:
+        api = variable_api.VariableApi(api_client)
+        api.get_variable("..")
+        api.get_variable(".")
+        api.get_variable("a..b")
+    assert [s.target for s in server.seen] == [
+        "/api/v1/variables/%2E%2E", "/api/v1/variables/%2E", "/api/v1/variables/a..b",
+    ]

@@ -78,6 +78,7 @@ class ConnectionApi(Api):
 
     @endpoint(
         "DELETE /connections/{connection_id}",
+        accept=(),
     )
     def delete_connection(
         self,

@@ -100,6 +100,7 @@ class DAGApi(Api):
 
     @endpoint(
         "DELETE /dags/{dag_id}",
+        accept=(),
     )
     def delete_dag(
         self,
@@ -139,6 +140,7 @@ class DAGApi(Api):
 
     @endpoint(
         "PUT /parseDagFile/{file_token}",
+        accept=(),
     )
     def reparse_dag_file(
         self,

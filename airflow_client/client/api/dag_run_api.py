@@ -109,6 +109,7 @@ class DAGRunApi(Api):
 
     @endpoint(
         "DELETE /dags/{dag_id}/dagRuns/{dag_run_id}",
+        accept=(),
     )
     def delete_dag_run(
         self,

@@ -43,6 +43,7 @@ class DatasetApi(Api):
 
     @endpoint(
         "DELETE /dags/{dag_id}/datasets/queuedEvent/{uri}",
+        accept=(),
     )
     def delete_dag_dataset_queued_event(
         self,
@@ -71,6 +72,7 @@ class DatasetApi(Api):
 
     @endpoint(
         "DELETE /dags/{dag_id}/datasets/queuedEvent",
+        accept=(),
     )
     def delete_dag_dataset_queued_events(
         self,
@@ -98,6 +100,7 @@ class DatasetApi(Api):
 
     @endpoint(
         "DELETE /datasets/queuedEvent/{uri}",
+        accept=(),
     )
     def delete_dataset_queued_events(
         self,

@@ -75,6 +75,7 @@ class PoolApi(Api):
 
     @endpoint(
         "DELETE /pools/{pool_name}",
+        accept=(),
     )
     def delete_pool(
         self,

@@ -78,6 +78,7 @@ class RoleApi(Api):
 
     @endpoint(
         "DELETE /roles/{role_name}",
+        accept=(),
     )
     def delete_role(
         self,

@@ -76,6 +76,7 @@ class UserApi(Api):
 
     @endpoint(
         "DELETE /users/{username}",
+        accept=(),
     )
     def delete_user(
         self,

@@ -75,6 +75,7 @@ class VariableApi(Api):
 
     @endpoint(
         "DELETE /variables/{variable_key}",
+        accept=(),
     )
     def delete_variable(
         self,

@@ -33,3 +33,4 @@ class BasicDAGRun(Model):
         "data_interval_start",
         "data_interval_end",
     )
+    _server_names = {"dag_run_id": "run_id"}

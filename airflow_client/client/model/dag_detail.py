@@ -49,3 +49,4 @@ class DAGDetail(DAG):
         "last_parsed",
         "render_template_as_native_obj",
     )
+    _server_names = {"template_searchpath": "template_search_path"}

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from airflow_client.client.model_utils import Model
 
@@ -27,7 +27,7 @@ class DAGRun(Model):
     data_interval_start: datetime | None
     data_interval_end: datetime | None
     last_scheduling_decision: datetime | None
-    run_type: str
+    run_type: Literal["backfill", "manual", "scheduled", "dataset_triggered"]
     state: DagState
     external_trigger: bool
     conf: dict[str, Any]

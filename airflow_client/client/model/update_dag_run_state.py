@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from airflow_client.client.model_utils import Model
 
 
@@ -12,4 +14,4 @@ class UpdateDagRunState(Model):
 
     __slots__ = ()
 
-    state: str
+    state: Literal["success", "failed", "queued"]
