@@ -10,7 +10,8 @@ Each kind knows three things:
 - ``encode``: Python to JSON-ready data.
 
 Decoding works in place on the dicts `json.loads` produced: only fields that need converting
-(timestamps, enums, nested models) are touched, and a model is a thin shell around its dict.
+(enums, nested models) are touched, timestamps are parsed when first read, and a model is a thin
+shell around its dict.
 """
 
 from __future__ import annotations
@@ -482,6 +483,9 @@ class Model:
     _server_names: ClassVar[dict[str, str]] = {}
     # Built from the annotations on first use: field name -> kind, and the fields to decode.
     _kinds: ClassVar[dict[str, Kind]]
+    # Timestamp fields: parsed on first read, since most listings are scanned for a few fields and
+    # parsing every timestamp up front would be most of the cost of decoding a page.
+    _lazy: ClassVar[frozenset[str]] = frozenset()
     _decode: ClassVar[Callable[[Any], Any]]  # a JSON object in, the model out (see _compile_decoder)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -563,7 +567,7 @@ class Model:
         kinds = cls._tables()
         read_only = cls._read_only
         out: dict[str, Any] = {}
-        for name, value in self._data.items():
+        for name, value in self._materialized().items():
             if name in read_only:
                 raise ApiValueError(
                     f"{cls.__name__}.{name} is read-only: the server sets it, so it cannot be sent; "
@@ -584,9 +588,32 @@ class Model:
         if name[:1] == "_":  # private and dunder look-ups (copy, pickle) never mean a field
             raise AttributeError(name)
         try:
-            return self._data[type(self)._wire_names.get(name, name)]
+            return self._value(type(self)._wire_names.get(name, name))
         except KeyError:
             raise self._not_set(name) from None
+
+    def _value(self, key: str) -> Any:
+        value = self._data[key]
+        if type(value) is str and key in type(self)._lazy:
+            return self._parse_timestamp(key, value)
+        return value
+
+    def _parse_timestamp(self, key: str, value: str) -> Any:
+        try:
+            parsed = parse_datetime(value)
+        except (ValueError, OverflowError):
+            return value  # not a timestamp after all: kept as received
+        self._data[key] = parsed
+        return parsed
+
+    def _materialized(self) -> dict[str, Any]:
+        """The field dict with every timestamp parsed, for whole-object views."""
+        data = self._data
+        for key in type(self)._lazy:
+            value = data.get(key)
+            if type(value) is str:
+                self._parse_timestamp(key, value)
+        return data
 
     def _not_set(self, name: str) -> ApiAttributeError:
         cls = type(self)
@@ -596,12 +623,13 @@ class Model:
 
     def __getitem__(self, name: str) -> Any:
         try:
-            return self._data[type(self)._wire_names.get(name, name)]
+            return self._value(type(self)._wire_names.get(name, name))
         except KeyError:
             raise _MissingField(str(self._not_set(name)), [name]) from None
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self._data.get(type(self)._wire_names.get(name, name), default)
+        key = type(self)._wire_names.get(name, name)
+        return self._value(key) if key in self._data else default
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -641,10 +669,11 @@ class Model:
 
     def _python_items(self) -> Iterator[tuple[str, Any]]:
         wire_names = type(self)._wire_names
+        data = self._materialized()
         if not wire_names:
-            return iter(self._data.items())
+            return iter(data.items())
         to_python = {wire: name for name, wire in wire_names.items()}
-        return ((to_python.get(k, k), v) for k, v in self._data.items())
+        return ((to_python.get(k, k), v) for k, v in data.items())
 
     def _shown_dict(self) -> dict[str, Any]:
         secret = type(self)._secret
@@ -662,7 +691,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return bool(self._data == other._data)
+        return bool(self._materialized() == other._materialized())  # type: ignore[attr-defined]
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
@@ -671,7 +700,7 @@ class Model:
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self._data))
+        return (_rebuild, (type(self), self._materialized()))
 
 
 _set_data = Model._data.__set__  # type: ignore[attr-defined]
@@ -679,6 +708,7 @@ _new = object.__new__
 
 
 def _rebuild(cls: type[Model], data: dict[str, Any]) -> Model:
+    cls._tables()
     obj = _new(cls)
     _set_data(obj, data)
     return obj
@@ -740,7 +770,9 @@ def _build_tables(cls: type[Model]) -> dict[str, Kind]:
         if issubclass(klass, Model):
             for name, text in _own_annotations(klass).items():
                 kinds[cls._wire_names.get(name, name)] = compile_type(text)
-    decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None]
+    lazy = frozenset(name for name, kind in kinds.items() if type(kind) is DateTimeKind)
+    cls._lazy = lazy
+    decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None and name not in lazy]
     decode = _compile_decoder(cls, decoders, cls._server_names)
     cls._decode = staticmethod(decode)
     cls._kinds = kinds  # set last: its presence means the tables are complete
@@ -753,36 +785,22 @@ def _compile_decoder(
     """One straight-line function per model: converts, in place, the fields that need it, then wraps.
 
     Decoding is the hot path of every list call; unrolling the per-field loop into plain statements
-    roughly halves its cost compared with iterating over a table, and timestamps are parsed inline
-    because a function call per timestamp is a measurable share of a page of DAG runs.
+    roughly halves its cost compared with iterating over a table. Timestamps are not here: they are
+    parsed when first read (see `Model._lazy`).
     """
     class_name = cls.__name__
-    namespace: dict[str, Any] = {
-        "_errors": _DECODE_ERRORS, "_cls": cls, "_new": _new, "_set_data": _set_data,
-        "_fromiso": datetime.fromisoformat, "_parse_datetime": parse_datetime,
-    }
+    namespace: dict[str, Any] = {"_errors": _DECODE_ERRORS, "_cls": cls, "_new": _new, "_set_data": _set_data}
     lines = [f"def decode_{class_name}(data):"]
     lines += ["    if type(data) is not dict:", "        raise TypeError('not an object')"]
     for sent, declared in server_names.items():
         lines += [f"    if {sent!r} in data and {declared!r} not in data:"]
         lines += [f"        data[{declared!r}] = data[{sent!r}]"]
     for i, (name, convert) in enumerate(decoders):
-        lines += [f"    value = data.get({name!r})", "    if value is not None:", "        try:"]
-        if convert is parse_datetime:
-            # The common case, an ISO timestamp with an offset, in one C call; the rest (no offset,
-            # forms older Pythons reject) goes the long way.
-            lines += [
-                "            parsed = _fromiso(value)",
-                f"            data[{name!r}] = parsed if parsed.tzinfo is not None else _parse_datetime(value)",
-                "        except _errors:",
-                "            try:",
-                f"                data[{name!r}] = _parse_datetime(value)",
-                "            except _errors:",
-                "                pass",
-            ]
-            continue
         namespace[f"_convert{i}"] = convert
         lines += [
+            f"    value = data.get({name!r})",
+            "    if value is not None:",
+            "        try:",
             f"            data[{name!r}] = _convert{i}(value)",
             "        except _errors:",
             "            pass",

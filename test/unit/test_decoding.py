@@ -140,3 +140,25 @@ def test_log_json_answer_keeps_airflow_text_form_of_host_and_text_tuples(server,
     log = ti_api.get_log("d", "r", "t", 1)
     assert log.content == content
     assert log.continuation_token == "eyJlbmQiOnRydWV9"
+
+
+def test_timestamps_read_any_way_are_aware_datetimes(server, ti_api):
+    body = task_instance_json(start_date="2024-05-06T07:08:09.5+02:00")
+    server.default = Answer(body=body)
+    expected = datetime(2024, 5, 6, 5, 8, 9, 500000, tzinfo=timezone.utc)
+    assert ti_api.get_task_instance("d", "r", "t").start_date == expected
+    assert ti_api.get_task_instance("d", "r", "t")["start_date"] == expected
+    assert ti_api.get_task_instance("d", "r", "t").get("start_date") == expected
+    assert ti_api.get_task_instance("d", "r", "t").to_dict()["start_date"] == expected
+    assert "start_date=datetime.datetime(2024, 5, 6, 7, 8, 9, 500000" in repr(ti_api.get_task_instance("d", "r", "t"))
+    read, unread = ti_api.get_task_instance("d", "r", "t"), ti_api.get_task_instance("d", "r", "t")
+    assert read.start_date == expected and read == unread
+    import pickle
+
+    assert pickle.loads(pickle.dumps(ti_api.get_task_instance("d", "r", "t"))).start_date == expected
+
+
+def test_a_timestamp_that_does_not_parse_reads_as_received_every_time(server, ti_api):
+    server.default = Answer(body=task_instance_json(end_date="soon"))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert ti.end_date == ti["end_date"] == ti.get("end_date") == ti.to_dict()["end_date"] == "soon"
