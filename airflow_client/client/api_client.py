@@ -158,7 +158,7 @@ class ApiClient:
         if "json" in content_type or (not content_type and raw[:1] in (b"{", b"[")):
             try:
                 data = json.loads(raw)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 err = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
                 err.reason = f"the body is not valid JSON ({exc})"
                 raise err from None
@@ -171,7 +171,8 @@ class ApiClient:
             charset = content_type.split("charset=", 1)[1].split(";")[0].strip() or charset
         try:
             return raw.decode(charset, "replace")
-        except LookupError:
+        except (LookupError, UnicodeError, TypeError, ValueError):
+            # An unknown charset, or a codec that is no text encoding (idna, punycode): read UTF-8.
             return raw.decode("utf-8", "replace")
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -115,6 +116,7 @@ class Operation:
                         f"{name}(): option {key} expects {' or '.join(t.__name__ for t in allowed)}, "
                         f"got {type(value).__name__} {value!r}"
                     )
+                _check_option(name, key, value)
                 options[key] = value
             else:
                 raise ApiTypeError(
@@ -177,6 +179,39 @@ class Operation:
         if extra:
             headers.update(extra)
         return Request(self.method, url, headers, payload)
+
+
+def _positive_seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def _header_text(value: Any) -> bool:
+    """Text that fits in one HTTP header line."""
+    if not isinstance(value, str) or "\r" in value or "\n" in value:
+        return False
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_option(name: str, key: str, value: Any) -> None:
+    """The contents of the call options whose type alone says too little."""
+    if key == "_request_timeout" and value is not None:
+        pair = isinstance(value, tuple) and len(value) == 2 and all(p is None or _positive_seconds(p) for p in value)
+        if not (_positive_seconds(value) or pair):
+            raise ApiValueError(
+                f"{name}(): _request_timeout must be a positive number of seconds or a (connect, read) pair, "
+                f"got {value!r}"
+            )
+    if key == "_headers" and value is not None:
+        for header, text in value.items():
+            if not (_header_text(header) and header and ":" not in header and _header_text(text)):
+                shown = "<hidden>" if str(header).lower() in ("authorization", "cookie") else repr(text)
+                raise ApiValueError(
+                    f"{name}(): _headers must map header names to one line of latin-1 text, got {header!r}: {shown}"
+                )
 
 
 def _text(value: Any) -> str:

@@ -122,7 +122,7 @@ class ApiException(OpenApiException):
             return
         try:
             doc = json.loads(self.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return
         if isinstance(doc, dict):
             title, detail = doc.get("title"), doc.get("detail")

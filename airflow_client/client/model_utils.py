@@ -78,6 +78,37 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
+def _check_utf8(value: str, where: str, secret: bool = False) -> None:
+    # A Python str may hold lone surrogates, which no request can carry.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = _shown(value, secret)
+        raise ApiValueError(f"{where}: the text holds a lone surrogate, which UTF-8 cannot encode: {shown}") from None
+
+
+def check_json(value: Any, where: str, secret: bool = False) -> None:
+    """Refuse what cannot be sent as JSON, naming where it sits: sets, bytes, objects, NaN, odd keys."""
+    if value is None or isinstance(value, (bool, int, datetime, date, Model, ModelSimple)):
+        return
+    if isinstance(value, str):
+        _check_utf8(value, where, secret)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ApiValueError(f"{where}: expected a finite number, got {value!r}")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_json(item, f"{where}[{i}]", secret)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ApiTypeError(f"{where}: keys must be str, got {_type_name(key)} {_shown(key, secret)}")
+            _check_utf8(key, where, secret)
+            check_json(item, f"{where}[{key!r}]", secret)
+    else:
+        raise ApiTypeError(f"{where}: {_type_name(value)} cannot be sent as JSON: {_shown(value, secret)}")
+
+
 # -- kinds ---------------------------------------------------------------------------------------------
 
 
@@ -115,6 +146,10 @@ class Kind:
 class AnyKind(Kind):
     name = "any JSON value"
 
+    def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        check_json(value, where, secret)
+        return value
+
     def encode(self, value: Any) -> Any:
         return encode_any(value)
 
@@ -125,6 +160,7 @@ class StrKind(Kind):
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         if not isinstance(value, str):
             raise self.wrong(value, where, secret)
+        _check_utf8(value, where, secret)
         return value
 
     def encode(self, value: Any) -> Any:
@@ -182,6 +218,7 @@ class DictKind(Kind):
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         if not isinstance(value, dict):
             raise self.wrong(value, where, secret)
+        check_json(value, where, secret)
         return value
 
     def encode(self, value: Any) -> Any:
@@ -504,12 +541,14 @@ class Model:
                     kinds = _build_tables(cls)
         return kinds
 
-    def _fill(self, args: tuple[Any, ...], kwargs: dict[str, Any], where: str) -> None:
+    def _fill(self, args: tuple[Any, ...], kwargs: dict[str, Any], where: str, options: bool = True) -> None:
         cls = type(self)
         kinds = cls._tables()
-        check = kwargs.pop("_check_type", True)
-        for option in _CALL_OPTIONS.intersection(kwargs):
-            del kwargs[option]
+        check = True
+        if options:  # constructor options; a dict of fields from a caller is data, never options
+            check = kwargs.pop("_check_type", True)
+            for option in _CALL_OPTIONS.intersection(kwargs):
+                del kwargs[option]
         required = cls._required
         if len(args) > len(required):
             raise ApiTypeError(
@@ -557,9 +596,11 @@ class Model:
         if isinstance(value, dict):
             obj = _new(cls)
             _set_data(obj, {})
-            obj._fill((), dict(value), where)
+            obj._fill((), dict(value), where, options=False)
             return obj
-        raise ApiTypeError(f"{where}: expected {cls.__name__} (or a dict of its fields), got {_type_name(value)}")
+        raise ApiTypeError(
+            f"{where}: expected {cls.__name__} (or a dict of its fields), got {_type_name(value)} {_shown(value)}"
+        )
 
     def _to_json(self) -> dict[str, Any]:
         """The request-body form; refuses fields that only the server may set."""

@@ -10,6 +10,7 @@ import logging
 import random
 import ssl
 import time
+import warnings
 from typing import TYPE_CHECKING, Any, Mapping, Union
 from urllib.parse import urlsplit
 
@@ -124,12 +125,19 @@ class RESTClientObject:
         if configuration.socket_options is not None:
             kwargs["socket_options"] = configuration.socket_options
 
+        if not configuration.verify_ssl:
+            _warn_unverified(configuration.host)
         if configuration.proxy and not _bypasses_proxy(configuration.host, configuration.no_proxy):
             self.pool_manager: urllib3.PoolManager = urllib3.ProxyManager(
                 configuration.proxy, proxy_headers=configuration.proxy_headers, **kwargs
             )
         else:
             self.pool_manager = urllib3.PoolManager(**kwargs)
+        if not configuration.verify_ssl:
+            # urllib3 would warn on every request; the warning above was given once for this host.
+            self.pool_manager.pool_classes_by_scheme = {
+                **self.pool_manager.pool_classes_by_scheme, "https": _UnverifiedHTTPSConnectionPool,
+            }
 
     def request(
         self,
@@ -162,6 +170,32 @@ class RESTClientObject:
 
     def close(self) -> None:
         self.pool_manager.clear()
+
+
+_warned_hosts: set[str] = set()
+
+
+def _warn_unverified(host: str) -> None:
+    """One warning per host and process that its certificate will not be checked."""
+    name = urlsplit(host).hostname or host
+    if name not in _warned_hosts:
+        _warned_hosts.add(name)
+        warnings.warn(
+            f"verify_ssl is False: the TLS certificate of {name!r} will not be checked, so anyone on the path "
+            "can read and change the traffic, credentials included",
+            urllib3.exceptions.InsecureRequestWarning,
+            stacklevel=4,
+        )
+
+
+class _UnverifiedHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    """An HTTPS pool that connects like urllib3's but leaves out its per-request warning."""
+
+    def _validate_conn(self, conn: Any) -> None:
+        urllib3.HTTPConnectionPool._validate_conn(self, conn)
+        # urllib3 2.x marks a connection to open with is_closed, 1.26 with a missing sock.
+        if getattr(conn, "is_closed", not getattr(conn, "sock", None)):
+            conn.connect()
 
 
 def _bypasses_proxy(host: str, no_proxy: str | None) -> bool:

@@ -145,8 +145,9 @@ def serve_and_check(fuzz: Fuzz, call: Call, answer: ExactAnswer) -> str:
         parsed = json.loads(body)
         if isinstance(parsed, dict) and call.op.return_kind is not None:
             assert isinstance(result, Model), f"{call.name}: {type(result).__name__}"
-            assert isinstance(result.to_dict(), dict)
-            assert result.to_str() and repr(result)
+            assert isinstance(result.to_dict(), dict) and repr(result)
+            if TALLY["bodies fuzzed"] % 8 == 0:  # pretty-printing costs more than the call: check 1 in 8
+                assert result.to_str()
         else:
             assert json.dumps(result) == json.dumps(parsed)  # NaN, allowed by json.loads, is not == itself
     else:
@@ -252,7 +253,7 @@ JSON_TYPES = st.sampled_from([
     "text/json", "application/vnd.api+json; charset=UTF-8",
 ])
 # Charsets that name no codec, or a codec that is no text encoding, fall back to UTF-8. Those whose
-# codec cannot decode with errors="replace" at all are covered by their own (xfail) test below.
+# codec cannot decode with errors="replace" at all are covered by their own test below.
 OTHER_TYPES = st.sampled_from([
     None, "", "text/plain", "text/plain; charset=utf-8", "text/plain; charset=latin-1", "text/plain; charset=utf-16",
     "text/plain; charset=ascii", "text/plain; charset=shift_jis", "text/plain; charset=", "text/plain; charset=nope",
@@ -452,9 +453,6 @@ def test_a_20_mb_log_as_text_is_returned_in_full(fuzz):
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
 
-@pytest.mark.xfail(strict=True, reason="client: a JSON body nested deeper than Python's recursion limit makes "
-                                       "json.loads raise RecursionError, which escapes from the call (success "
-                                       "status) or from the ApiException constructor (error status)")
 @pytest.mark.parametrize("status, body", [
     (200, DEEP),
     (200, b'{"task_instances": ' + DEEP + b"}"),
@@ -464,9 +462,6 @@ def test_json_nested_too_deep_ends_in_a_value_or_an_api_exception(fuzz, status, 
     serve_and_check(fuzz, CALL["get_task_instances"], answer(status, body, "application/json"))
 
 
-@pytest.mark.xfail(strict=True, reason="client: a text answer whose charset names a codec that cannot decode "
-                                       "with errors='replace' (idna, punycode, undefined) raises UnicodeError "
-                                       "from ApiClient.deserialize; only LookupError is caught")
 @pytest.mark.parametrize("charset", ["idna", "punycode", "undefined"])
 def test_a_text_answer_with_an_unusable_charset_ends_in_a_value_or_an_api_exception(fuzz, charset):
     serve_and_check(fuzz, CALL["get_log as text"], answer(200, b"\xff\xfe log \x80", f"text/plain; charset={charset}"))

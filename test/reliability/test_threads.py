@@ -1,5 +1,8 @@
 """Threads: one ApiClient shared by 16 threads, 1,000 calls each, against a keep-alive loopback server.
 
+The server (the unit tests' loopback server) runs in a process of its own, so that it does not compete
+with the 16 client threads for this interpreter's lock; it reports what it saw through a pipe.
+
 Every call must succeed with its own answer (no answer crosses to another thread), and the server
 must see no more client connections than `Configuration.connection_pool_maxsize`: threads beyond it
 wait for a free connection instead of opening more. The same load again through `async_req=True`
@@ -8,15 +11,17 @@ on `ApiClient(pool_threads=16)`.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
-from typing import Any, Iterator
+from multiprocessing.connection import Connection
+from typing import Any, Iterator, NamedTuple
 
 import pytest
 
 import airflow_client.client as client
 from airflow_client.client.api import pool_api, variable_api
 
-from .conftest import Answer, LoopbackServer, count, open_loopback
+from .conftest import Answer, count, open_loopback
 
 THREADS = 16
 CALLS_PER_THREAD = 1000
@@ -30,15 +35,43 @@ def answer_by_path(seen: Any) -> Answer:
     return Answer(body={"name": name, "slots": len(name), "occupied_slots": 0, "open_slots": len(name)})
 
 
-@pytest.fixture
-def keep_alive() -> Iterator[LoopbackServer]:
+def serve(pipe: Connection) -> None:
+    """In the server process: run a loopback server until told to stop, reporting what it saw."""
     srv = open_loopback()
     srv.handler = answer_by_path
-    yield srv
+    pipe.send(srv.port)
+    while pipe.recv() == "report":
+        pipe.send((len(srv.seen), sorted(srv.peers)))
     srv.close()
 
 
-def make_config(srv: LoopbackServer) -> client.Configuration:
+class KeepAliveServer(NamedTuple):
+    host: str
+    pipe: Connection
+
+    def seen_and_peers(self) -> tuple[int, list[tuple[str, int]]]:
+        self.pipe.send("report")
+        return self.pipe.recv()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def keep_alive() -> Iterator[KeepAliveServer]:
+    spawn = multiprocessing.get_context("spawn")
+    pipe, child_end = spawn.Pipe()
+    process = spawn.Process(target=serve, args=(child_end,), daemon=True)
+    process.start()
+    try:
+        assert pipe.poll(60), "the server process did not start"
+        port = pipe.recv()
+        yield KeepAliveServer(f"http://127.0.0.1:{port}/api/v1", pipe)
+    finally:
+        pipe.send("stop")
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+
+
+def make_config(srv: KeepAliveServer) -> client.Configuration:
     config = client.Configuration(host=srv.host, username="u", password="p")
     config.retries = 0  # a failed call must show as an error, not be hidden by a retry
     return config
@@ -84,8 +117,9 @@ def test_one_client_shared_by_16_threads_making_1000_calls_each(keep_alive):
     count("calls made", sum(done))
     count("errors", len(errors))
     assert not errors, f"{len(errors)} errors, first: {errors[:3]}"
-    assert sum(done) == calls and len(keep_alive.seen) == calls
-    assert 1 <= len(keep_alive.peers) <= config.connection_pool_maxsize, keep_alive.peers
+    seen, peers = keep_alive.seen_and_peers()
+    assert sum(done) == calls and seen == calls
+    assert 1 <= len(peers) <= config.connection_pool_maxsize, peers
 
 
 def test_the_same_load_through_async_req_on_16_pool_threads(keep_alive):
@@ -110,5 +144,6 @@ def test_the_same_load_through_async_req_on_16_pool_threads(keep_alive):
     count("calls made", made)
     count("errors", len(errors))
     assert not errors, f"{len(errors)} errors, first: {errors[:3]}"
-    assert made == THREADS * CALLS_PER_THREAD == len(keep_alive.seen)
-    assert 1 <= len(keep_alive.peers) <= config.connection_pool_maxsize, keep_alive.peers
+    seen, peers = keep_alive.seen_and_peers()
+    assert made == THREADS * CALLS_PER_THREAD == seen
+    assert 1 <= len(peers) <= config.connection_pool_maxsize, peers

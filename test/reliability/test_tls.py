@@ -227,9 +227,6 @@ def test_verify_ssl_false_reaches_a_self_signed_server_and_warns(unverified_run)
     assert "127.0.0.1" in warned[0]
 
 
-@pytest.mark.xfail(strict=True, reason="client: with verify_ssl=False, urllib3's InsecureRequestWarning is "
-                                       "printed on every request (urllib3 filters SecurityWarning as 'always'), "
-                                       "20 calls print it 20 times instead of once per host")
 def test_verify_ssl_false_warns_once_per_host_not_per_request(unverified_run):
     _srv, _stdout, warned = unverified_run
     assert len(warned) == 1, f"{len(warned)} warnings for 20 calls to one host"
