@@ -649,7 +649,7 @@ class Model:
 
     def _materialized(self) -> dict[str, Any]:
         """The field dict with every timestamp parsed, for whole-object views."""
-        data = self._data
+        data: dict[str, Any] = self._data
         for key in type(self)._lazy:
             value = data.get(key)
             if type(value) is str:
@@ -732,7 +732,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return bool(self._materialized() == other._materialized())  # type: ignore[attr-defined]
+        return bool(self._materialized() == other._materialized())
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
