@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,6 +261,20 @@ def broken_dag_file(airflow: LocalAirflow) -> Iterator[Path]:
         deadline = time.monotonic() + 60
         while path.name in _import_error_files(airflow) and time.monotonic() < deadline:
             time.sleep(0.5)
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses: tests that create objects stay independent of each other."""
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def cleanup(airflow: LocalAirflow) -> Iterator[list[str]]:
+    """API paths to DELETE (as admin, with raw calls) once the test is over, whatever happened."""
+    paths: list[str] = []
+    yield paths
+    for path in paths:
+        airflow.request("DELETE", path)
 
 
 def _client(airflow: LocalAirflow, user: tuple[str, str] | None) -> Iterator[Any]:

@@ -27,20 +27,11 @@ from airflow_client.client.model.variable_collection import VariableCollection
 from airflow_client.client.model.variable_collection_item import VariableCollectionItem
 from tools.local_airflow import quote_segment
 
+from .conftest import unique
+
 pytestmark = pytest.mark.integration
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def cleanup(airflow):
-    """A list of API paths to DELETE (as admin, raw) once the test is over, whatever happened."""
-    paths: list[str] = []
-    yield paths
-    for path in paths:
-        airflow.request("DELETE", path)
 
 
 @pytest.fixture(scope="module")

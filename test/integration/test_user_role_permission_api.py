@@ -27,14 +27,13 @@ from airflow_client.client.model.user_collection import UserCollection
 from airflow_client.client.model.user_collection_item import UserCollectionItem
 from tools.local_airflow import quote_segment
 
+from .conftest import unique
+
 pytestmark = pytest.mark.integration
 
 BUILT_IN_ROLES = {"Admin", "Op", "User", "Viewer", "Public"}
 FAB_ACTIONS = {"can_read", "can_edit", "can_create", "can_delete", "menu_access"}
 
-
-def unique(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 
 def permission(action: str, resource: str) -> dict:
@@ -49,14 +48,6 @@ def names_of(username: str) -> dict[str, str]:
     """The fields Airflow 2.11.2 wants in every user body, even a masked patch."""
     return {"username": username, "first_name": "Test", "last_name": "Person", "email": f"{username}@example.com"}
 
-
-@pytest.fixture
-def cleanup(airflow):
-    """API paths to DELETE (as admin, raw) once the test is over, whatever happened."""
-    paths: list[str] = []
-    yield paths
-    for path in paths:
-        airflow.request("DELETE", path)
 
 
 @pytest.fixture(scope="module")
