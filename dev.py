@@ -2,6 +2,7 @@
 
     python3 dev.py test [pytest arguments]   lint, unit tests on urllib3 1.26, then the whole suite
     python3 dev.py demo                      start a throwaway Airflow 2.11.2 and use the client on it
+    python3 dev.py bench [--smoke]           the benchmark of bench/run.py (writes docs/performance.md)
 
 Virtual environments are made next to this file (`.venv`, `.venv-urllib3-1.26`) and reused; the
 Airflow server gets its own under ~/.cache (see tools/local_airflow.py).
@@ -52,12 +53,19 @@ def demo() -> int:
     return subprocess.run([str(python), str(ROOT / "examples" / "demo.py")], cwd=ROOT).returncode
 
 
+def bench(args: list[str]) -> int:
+    python = ensure_env(MAIN_ENV)
+    return subprocess.run([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT).returncode
+
+
 def main() -> int:
     command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
     if command == "test":
         return test(args)
     if command == "demo":
         return demo()
+    if command == "bench":
+        return bench(args)
     print(__doc__)
     return 2
 
