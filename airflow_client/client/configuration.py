@@ -138,8 +138,14 @@ class Configuration:
     def get_basic_auth_token(self) -> str | None:
         if self.username is None and self.password is None:
             return None
-        pair = f"{self.username or ''}:{self.password or ''}".encode()
-        return "Basic " + base64.b64encode(pair).decode("ascii")
+        # Built once per credentials, not on every request; a changed username or password rebuilds it.
+        key = (self.username, self.password)
+        cached = self.__dict__.get("_basic_auth")
+        if cached is None or cached[0] != key:
+            pair = f"{self.username or ''}:{self.password or ''}".encode()
+            cached = (key, "Basic " + base64.b64encode(pair).decode("ascii"))
+            self.__dict__["_basic_auth"] = cached
+        return str(cached[1])
 
     def auth_settings(self) -> dict[str, dict[str, Any]]:
         """The credentials this configuration will send, by scheme."""

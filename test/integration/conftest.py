@@ -303,3 +303,27 @@ def viewer_client(airflow: LocalAirflow) -> Iterator[Any]:
 def anonymous_client(airflow: LocalAirflow) -> Iterator[Any]:
     """An ``ApiClient`` that sends no credentials."""
     yield from _client(airflow, None)
+
+
+@pytest.fixture(scope="module")
+def conns(admin_client: Any) -> Any:
+    """ConnectionApi as the Admin user."""
+    from airflow_client.client.api import connection_api
+
+    return connection_api.ConnectionApi(admin_client)
+
+
+@pytest.fixture(scope="module")
+def variables(admin_client: Any) -> Any:
+    """VariableApi as the Admin user."""
+    from airflow_client.client.api import variable_api
+
+    return variable_api.VariableApi(admin_client)
+
+
+@pytest.fixture(scope="module")
+def pools(admin_client: Any) -> Any:
+    """PoolApi as the Admin user."""
+    from airflow_client.client.api import pool_api
+
+    return pool_api.PoolApi(admin_client)

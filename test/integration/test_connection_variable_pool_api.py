@@ -34,19 +34,7 @@ pytestmark = pytest.mark.integration
 
 
 
-@pytest.fixture(scope="module")
-def conns(admin_client) -> connection_api.ConnectionApi:
-    return connection_api.ConnectionApi(admin_client)
 
-
-@pytest.fixture(scope="module")
-def variables(admin_client) -> variable_api.VariableApi:
-    return variable_api.VariableApi(admin_client)
-
-
-@pytest.fixture(scope="module")
-def pools(admin_client) -> pool_api.PoolApi:
-    return pool_api.PoolApi(admin_client)
 
 
 def stored_connection(airflow, conn_id: str) -> dict:

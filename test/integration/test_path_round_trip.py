@@ -20,7 +20,6 @@ import uuid
 
 import pytest
 
-from airflow_client.client.api import connection_api, pool_api, variable_api
 from airflow_client.client.exceptions import BadRequestException, NotFoundException
 from tools.local_airflow import quote_segment
 
@@ -35,19 +34,7 @@ def tag(text: str) -> str:
     return f"{text}-{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(scope="module")
-def variables(admin_client) -> variable_api.VariableApi:
-    return variable_api.VariableApi(admin_client)
 
-
-@pytest.fixture(scope="module")
-def pools(admin_client) -> pool_api.PoolApi:
-    return pool_api.PoolApi(admin_client)
-
-
-@pytest.fixture(scope="module")
-def conns(admin_client) -> connection_api.ConnectionApi:
-    return connection_api.ConnectionApi(admin_client)
 
 
 @pytest.mark.parametrize("text", ODD)
