@@ -18,7 +18,7 @@ import json
 import math
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypedDict, TypeVar, Union
 from urllib.parse import quote
 
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError
@@ -29,7 +29,26 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Keyword options every endpoint method accepts, with the types they take.
+
+class CallOptions(TypedDict, total=False):
+    """The keyword options every endpoint method takes besides its parameters (see docs/call-options.md).
+
+    Endpoint methods declare them as `**kwargs: Unpack[CallOptions]`, so a misspelt option is a type error.
+    """
+
+    async_req: bool
+    _return_http_data_only: bool
+    _preload_content: bool
+    _request_timeout: Union[float, "tuple[float | None, float | None]", None]
+    _check_input_type: bool
+    _check_return_type: bool
+    _spec_property_naming: bool
+    _content_type: str | None
+    _host_index: int | None
+    _headers: dict[str, str] | None
+
+
+# The same options with the runtime types each takes: checked on every call.
 CALL_OPTIONS: dict[str, tuple[type, ...]] = {
     "async_req": (bool,),
     "_return_http_data_only": (bool,),
@@ -42,6 +61,7 @@ CALL_OPTIONS: dict[str, tuple[type, ...]] = {
     "_host_index": (int, type(None)),
     "_headers": (dict, type(None)),
 }
+assert set(CALL_OPTIONS) == set(CallOptions.__annotations__), "CALL_OPTIONS and CallOptions list the same options"
 
 
 class Request:
