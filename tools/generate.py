@@ -395,7 +395,8 @@ def render_api(spec: Spec, tag: str, entries: list[dict[str, Any]]) -> tuple[str
     if "datetime" in text:
         lines.append("from datetime import datetime")
     lines += ["from typing import TYPE_CHECKING, Any", ""]
-    lines += ["from airflow_client.client.endpoint import Api, endpoint", ""]
+    lines += ["from airflow_client.client.api_client import Api"]
+    lines += ["from airflow_client.client.endpoint import endpoint", ""]
     lines.append("if TYPE_CHECKING:")
     lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in sorted(used)]
     lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), ""]

@@ -1,20 +1,48 @@
-"""ApiClient: sends the requests that endpoints build, turns answers into models or exceptions."""
+"""ApiClient: addresses and authenticates the requests that endpoints build, sends them, decodes the answers.
+
+A call flows one way: the endpoint's declaration (`endpoint.Operation`) turns the arguments into a
+request relative to the API root; the client adds the host, its headers and credentials; the auth flow
+may decorate it; the transport (`rest`) sends it. The answer comes back the same way and is decoded
+here into the declared model, or raised as an `ApiException`.
+"""
 
 from __future__ import annotations
 
 import atexit
+import io
 import json
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from urllib.parse import quote
 
 from airflow_client.client.configuration import Configuration, __version__
-from airflow_client.client.exceptions import ResponseDecodeError, exception_for
-from airflow_client.client.rest import RESTClientObject, RESTResponse
+from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
+from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
+from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
-    from airflow_client.client.endpoint import Operation, Request
+    from airflow_client.client.endpoint import Operation
+
+# How much of an unexpected answer an error message quotes.
+_SHOWN_BODY = 200
+# The query-string forms of a list value that `call_api` accepts in `collection_formats`.
+_JOINERS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
+_AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
+
+
+class _Answer:
+    """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
+
+    __slots__ = ("accept", "kind", "name", "text")
+
+    def __init__(self, name: str, kind: Kind | None, accept: tuple[str, ...], text: bool = False) -> None:
+        self.name = name
+        self.kind = kind
+        self.accept = accept  # empty: the operation declares no content, nothing is decoded
+        self.text = text  # the caller wants the body as text, whatever its content type
 
 
 class ApiClient:
@@ -41,6 +69,7 @@ class ApiClient:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
         self.user_agent = f"airflow-client-python/{__version__}"
+        self.last_response: RESTResponse | None = None
         self._pool: ThreadPool | None = None
         self._pool_lock = threading.Lock()
 
@@ -95,27 +124,121 @@ class ApiClient:
     def set_default_header(self, header_name: str, header_value: str) -> None:
         self.default_headers[header_name] = header_value
 
-    def request_headers(self) -> dict[str, str]:
-        """A fresh header dict for one request: defaults, cookie and credentials."""
+    def request_headers(self, credentials: bool = True) -> dict[str, str]:
+        """A fresh header dict for one request: defaults, cookie and (unless told not to) credentials."""
         headers = dict(self.default_headers)
         if self.cookie:
             headers["Cookie"] = self.cookie
-        auth = self.configuration.auth_header()
+        auth = self.configuration.auth_header() if credentials else None
         if auth is not None:
             headers["Authorization"] = auth
         return headers
+
+    def _address(
+        self, request: Request, host: str | None, extra: dict[str, str] | None, credentials: bool = True
+    ) -> None:
+        """Make a request built relative to the API root absolute, and give it the client's headers."""
+        request.url = (host if host is not None else self.configuration.host).rstrip("/") + request.url
+        headers = self.request_headers(credentials)
+        headers.update(request.headers)
+        if extra:
+            headers.update(extra)
+        request.headers = headers
 
     # -- calls -------------------------------------------------------------------------------------
 
     def call_endpoint(self, op: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Check the arguments, build the request, then send it now or on the thread pool."""
         values, options = op.bind(args, kwargs)
-        request = op.build(values, options, self)
+        config = self.configuration
+        check = options.get("_check_input_type", True) and config.client_side_validation
+        request = op.prepare(values, options, check=check, safe_chars=config.safe_chars_for_path_param)
+        host_index = options.get("_host_index")
+        host = None if host_index is None else config.get_host_from_settings(host_index)
+        self._address(request, host, options.get("_headers"))
+        answer = _Answer(op.name, op.return_kind, op.accept)
         if options.get("async_req"):
-            return self.pool.apply_async(self.send, (op, request, options))
-        return self.send(op, request, options)
+            return self.pool.apply_async(self.send, (request, options, answer))
+        return self.send(request, options, answer)
 
-    def send(self, op: Operation, request: Request, options: dict[str, Any]) -> Any:
+    def call_api(
+        self,
+        resource_path: str,
+        method: str,
+        path_params: dict[str, Any] | None = None,
+        query_params: list[tuple[str, Any]] | None = None,
+        header_params: dict[str, Any] | None = None,
+        body: Any = None,
+        post_params: list[tuple[str, Any]] | None = None,
+        files: dict[str, list[io.IOBase]] | None = None,
+        response_type: tuple[Any, ...] | None = None,
+        auth_settings: list[str] | None = None,
+        async_req: bool | None = None,
+        _return_http_data_only: bool | None = None,
+        collection_formats: dict[str, str] | None = None,
+        _preload_content: bool = True,
+        _request_timeout: float | tuple[float | None, float | None] | None = None,
+        _host: str | None = None,
+        _check_type: bool | None = None,
+        _content_type: str | None = None,
+    ) -> Any:
+        """Call any path of the API, for endpoints this client has no method for.
+
+        `resource_path` is relative to the configured host (`/dags/{dag_id}`), with `{name}` filled from
+        `path_params`; `query_params` is a list of (name, value) pairs, a list value repeated per item
+        unless `collection_formats` names a joined form (csv, ssv, tsv, pipes); `body` is sent as JSON
+        (models, timestamps and enums converted as for the API methods). `response_type` names what the
+        answer becomes: `(SomeModel,)`, `(str,)` for text, a dict or `None` for no decoding. The
+        configured credentials are sent unless `auth_settings` is an empty list. Returns the data, or
+        `(data, status, headers)` unless `_return_http_data_only` is true.
+        """
+        if post_params or files:
+            raise ApiValueError("call_api(): Airflow's REST API takes JSON bodies only; post_params and files "
+                                "(form data) are not supported: pass the data as body")
+        if auth_settings is not None:
+            unknown = [name for name in auth_settings if name not in _AUTH_SCHEMES]
+            if unknown:
+                raise ApiValueError(f"call_api(auth_settings): unknown scheme(s) {', '.join(map(repr, unknown))}; "
+                                    f"expected names among {', '.join(sorted(_AUTH_SCHEMES))}")
+        path = resource_path
+        for name, value in (path_params or {}).items():
+            text = _param_text(self.sanitize_for_serialization(value))
+            path = path.replace("{" + name + "}", quote(text, safe=self.configuration.safe_chars_for_path_param))
+        query = _query_string(query_params or [], collection_formats or {}, self.sanitize_for_serialization)
+        if query:
+            path += ("&" if "?" in path else "?") + query
+        headers: dict[str, str] = {"Accept": "application/json"}
+        payload = None
+        if body is not None:
+            headers["Content-Type"] = _content_type or "application/json"
+            payload = json.dumps(self.sanitize_for_serialization(body), ensure_ascii=False, allow_nan=False).encode()
+        extra = {str(k): str(v) for k, v in (header_params or {}).items()}
+        request = Request(method.upper(), path, headers, payload)
+        self._address(request, _host, extra, credentials=auth_settings is None or bool(auth_settings))
+        options = {
+            "_preload_content": _preload_content,
+            "_request_timeout": _request_timeout,
+            "_return_http_data_only": bool(_return_http_data_only),
+        }
+        answer = _Answer(f"call_api({method.upper()} {resource_path})", _response_kind(response_type),
+                         ("application/json",) if response_type else (), text=response_type == (str,))
+        if async_req:
+            return self.pool.apply_async(self.send, (request, options, answer))
+        return self.send(request, options, answer)
+
+    @classmethod
+    def sanitize_for_serialization(cls, obj: Any) -> Any:
+        """The JSON-ready form of a value: models as dicts of their fields, enums as str, timestamps as ISO 8601."""
+        if isinstance(obj, (Model, ModelSimple, datetime, date, list, tuple, dict)):
+            return encode_any(obj)
+        if obj is None or isinstance(obj, (str, int, float, bool)):
+            return obj
+        if isinstance(obj, io.IOBase):
+            raise ApiValueError("files cannot be sent: Airflow's REST API takes JSON bodies only")
+        raise ApiTypeError(f"cannot send a {type(obj).__name__} as JSON: {obj!r}"[:200])
+
+    def send(self, request: Request, options: dict[str, Any], answer: _Answer) -> Any:
+        """Send an addressed request through the auth flow and the transport; decode or raise."""
         preload = options.get("_preload_content", True)
         timeout = options.get("_request_timeout")
         flow = self.configuration.auth_flow
@@ -125,9 +248,10 @@ class ApiClient:
             request.method, request.url, request.headers, request.body, preload, timeout
         )
         if flow is not None and flow.answer(request, resp, self.configuration, retried=False):
-            # The flow renewed its credentials: one more try, whose answer is final.
+            # The flow renewed its credentials: one more try, whose answer is final. A streamed answer to
+            # the first try is discarded unread, so its connection cannot hand its bytes to the second.
             if not preload:
-                resp.release_conn()  # type: ignore[union-attr]
+                discard(resp)
             flow.apply(request, self.configuration)
             resp = self.rest_client.request(
                 request.method, request.url, request.headers, request.body, preload, timeout
@@ -140,40 +264,115 @@ class ApiClient:
                 )
             return resp
         assert isinstance(resp, RESTResponse)
+        self.last_response = resp
         if not 200 <= resp.status <= 299:
             raise exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
-        data = self.deserialize(resp, op, request)
+        data = self.deserialize(resp, answer, request)
         if options.get("_return_http_data_only", True):
             return data
         return data, resp.status, resp.headers
 
-    def deserialize(self, resp: RESTResponse, op: Operation, request: Request) -> Any:
-        """Decode a success answer by its content type; JSON objects become the declared model."""
+    def deserialize(self, resp: RESTResponse, answer: _Answer, request: Request) -> Any:
+        """Decode a success answer: JSON becomes the declared model, text stays text.
+
+        An operation declared to answer a JSON object gets one or fails here: an HTML login page from a
+        proxy, a list, `null` or an empty body would otherwise reach the caller as the wrong type. JSON
+        sent under another content type is read when it parses as the object declared.
+        """
         raw = resp.data
-        if not raw or not op.accept:
+        if not answer.accept:
             # No content declared (a 201 or 204): whatever text a server adds, like Airflow's
             # "Duplicate request" on a repeated reparse, is not an answer to decode.
             return None
         content_type = (resp.headers.get("Content-Type") or "").lower()
-        if "json" in content_type or (not content_type and raw[:1] in (b"{", b"[")):
+        media = content_type.split(";", 1)[0].strip()
+        kind = answer.kind
+        wants_object = isinstance(kind, (ModelKind, UnionKind))
+        if answer.text or (media.startswith("text/") and media in answer.accept):
+            return _text_of(raw, content_type)  # text the caller asked for (`Accept: text/plain`)
+        if not raw:
+            if wants_object:
+                raise self._unexpected(resp, answer, request, f"expected a JSON object ({kind.name})")  # type: ignore[union-attr]
+            return None
+        looks_json = "json" in media or (not media and raw[:1] in (b"{", b"["))
+        if looks_json or (wants_object and raw.lstrip()[:1] == b"{"):
             try:
                 data = json.loads(raw)
             except (ValueError, RecursionError) as exc:
-                err = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
-                err.reason = f"the body is not valid JSON ({exc})"
-                raise err from None
-            decode = op.return_kind.decode if op.return_kind is not None else None
-            if decode is not None and isinstance(data, dict):
-                return decode(data)
-            return data
-        charset = "utf-8"
-        if "charset=" in content_type:
-            charset = content_type.split("charset=", 1)[1].split(";")[0].strip() or charset
-        try:
-            return raw.decode(charset, "replace")
-        except (LookupError, UnicodeError, TypeError, ValueError):
-            # An unknown charset, or a codec that is no text encoding (idna, punycode): read UTF-8.
-            return raw.decode("utf-8", "replace")
+                raise self._unexpected(resp, answer, request, f"the body is not valid JSON ({exc})") from None
+            if isinstance(data, dict) and kind is not None and kind.decode is not None:
+                return kind.decode(data)
+            if not wants_object:
+                return data
+        if wants_object:
+            assert kind is not None
+            raise self._unexpected(resp, answer, request, f"expected a JSON object ({kind.name})")
+        return _text_of(raw, content_type)
+
+    @staticmethod
+    def _unexpected(resp: RESTResponse, answer: _Answer, request: Request, why: str) -> ResponseDecodeError:
+        content_type = resp.headers.get("Content-Type") or "no content type"
+        start = resp.data[:_SHOWN_BODY].decode("utf-8", "replace")
+        shown = "an empty body" if not resp.data else f"{content_type}, starting {start!r}"
+        err = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
+        err.reason = f"{answer.name} answered {resp.status} with {shown}: {why}"
+        return err
 
     def __repr__(self) -> str:
         return f"ApiClient({self.configuration!r})"
+
+
+class Api:
+    """Base of the API classes: holds the `ApiClient` that sends their requests."""
+
+    def __init__(self, api_client: ApiClient | None = None) -> None:
+        self.api_client = api_client if api_client is not None else ApiClient.get_default()
+
+
+def _text_of(raw: bytes, content_type: str) -> str:
+    charset = "utf-8"
+    if "charset=" in content_type:
+        charset = content_type.split("charset=", 1)[1].split(";")[0].strip() or charset
+    try:
+        return raw.decode(charset, "replace")
+    except (LookupError, UnicodeError, TypeError, ValueError):
+        # An unknown charset, or a codec that is no text encoding (idna, punycode): read UTF-8.
+        return raw.decode("utf-8", "replace")
+
+
+def _param_text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _query_string(
+    params: list[tuple[str, Any]], formats: dict[str, str], sanitize: Callable[[Any], Any]
+) -> str:
+    """`call_api`'s query pairs, percent-encoded; list values repeated or joined as `formats` says."""
+    parts: list[str] = []
+    for name, value in params:
+        value = sanitize(value)
+        if isinstance(value, list):
+            form = formats.get(name, "multi")
+            if form == "multi":
+                parts += [f"{quote(name, safe='')}={quote(_param_text(v), safe='')}" for v in value]
+                continue
+            if form not in _JOINERS:
+                raise ApiValueError(f"call_api(collection_formats): {name!r} has unknown format {form!r}; "
+                                    f"expected multi, {', '.join(_JOINERS)}")
+            value = _JOINERS[form].join(_param_text(v) for v in value)
+        parts.append(f"{quote(name, safe='')}={quote(_param_text(value), safe='')}")
+    return "&".join(parts)
+
+
+def _response_kind(response_type: tuple[Any, ...] | None) -> Kind | None:
+    """The kind `call_api` decodes into: the model class named first in `response_type`, else none."""
+    if not response_type:
+        return None
+    first = response_type[0]
+    if isinstance(first, type) and issubclass(first, (Model, ModelSimple)):
+        return compile_type(first.__name__)
+    return None

@@ -9,20 +9,27 @@ refused and renewed) or raise (a server that failed to prove who it is). Kerbero
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
-    from airflow_client.client.configuration import Configuration
-    from airflow_client.client.endpoint import Request
+    from airflow_client.client.rest import Request
+
+
+class Credentials(Protocol):
+    """The part of a `Configuration` a flow reads and renews: its credentials."""
+
+    access_token: str | None
+    username: str | None
+    password: str | None
 
 
 class AuthFlow:
     """Base of the authentication flows; the default adds nothing and accepts every answer."""
 
-    def apply(self, request: Request, configuration: Configuration) -> None:
+    def apply(self, request: Request, configuration: Credentials) -> None:
         """Add credentials to a request about to be sent."""
 
-    def answer(self, request: Request, response: Any, configuration: Configuration, retried: bool) -> bool:
+    def answer(self, request: Request, response: Any, configuration: Credentials, retried: bool) -> bool:
         """Look at the answer; True sends the request once more (after `apply` again).
 
         `retried` is True for the answer to that second send, whose return value is ignored.
@@ -40,11 +47,11 @@ class BearerRefresh(AuthFlow):
     def __init__(self, refresh: Callable[[], str]) -> None:
         self.refresh = refresh
 
-    def apply(self, request: Request, configuration: Configuration) -> None:
+    def apply(self, request: Request, configuration: Credentials) -> None:
         if configuration.access_token:
             request.headers["Authorization"] = "Bearer " + configuration.access_token
 
-    def answer(self, request: Request, response: Any, configuration: Configuration, retried: bool) -> bool:
+    def answer(self, request: Request, response: Any, configuration: Credentials, retried: bool) -> bool:
         if retried or response.status != 401:
             return False
         configuration.access_token = self.refresh()

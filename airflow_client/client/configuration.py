@@ -7,11 +7,11 @@ import copy
 import logging
 import os
 import sys
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import urllib3
 
-from airflow_client.client.exceptions import ApiValueError
+from airflow_client.client.exceptions import ApiTypeError, ApiValueError
 
 if TYPE_CHECKING:
     from airflow_client.client.auth import AuthFlow
@@ -25,6 +25,73 @@ DEFAULT_TIMEOUT = (10.0, 60.0)
 DEFAULT_RETRIES = 3
 
 LOGGER_NAME = "airflow_client"
+
+# The schema rules the official client can be told to stop checking. This client checks none of them
+# but `pattern` (see `_checked_validations`).
+VALIDATION_KEYWORDS = frozenset(
+    {"multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength",
+     "pattern", "maxItems", "minItems"}
+)
+
+
+def _no_api_key(name: str) -> Any:
+    def check(value: Any) -> dict[str, str]:
+        if value:
+            raise ApiValueError(
+                f"Configuration({name}): Airflow's REST API has no API-key scheme, so a key would never be "
+                "sent; pass a token as access_token (sent as a Bearer token) or a username and password"
+            )
+        return {}
+    return check
+
+
+def _nothing_to_fill(name: str, what: str) -> Any:
+    def check(value: Any) -> dict[str, Any]:
+        if value:
+            raise ApiValueError(f"Configuration({name}): {what}, so there is nothing to set; got {value!r}")
+        return {}
+    return check
+
+
+def _one_server(value: Any) -> int | None:
+    if value not in (None, 0) or isinstance(value, bool):
+        raise ApiValueError(
+            f"Configuration(server_index): the only server is the configured host (index 0); got {value!r}. "
+            "Set host to the server's URL instead"
+        )
+    return value  # type: ignore[no-any-return]
+
+
+def _checked_validations(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ApiTypeError(f"Configuration(disabled_client_side_validations): expected a comma-separated str, "
+                           f"got {type(value).__name__}")
+    names = {v.strip() for v in value.split(",") if v.strip()}
+    unknown = names - VALIDATION_KEYWORDS
+    if unknown:
+        raise ApiValueError(f"Configuration(disabled_client_side_validations): unknown rule(s) "
+                            f"{', '.join(sorted(unknown))}; expected among {', '.join(sorted(VALIDATION_KEYWORDS))}")
+    if "pattern" in names:
+        raise ApiValueError(
+            "Configuration(disabled_client_side_validations): the pattern rule cannot be switched off: the one "
+            "patterned value, a Color such as '#ff0000', is checked when it is made. Set client_side_validation "
+            "to False to send call arguments unchecked"
+        )
+    return value
+
+
+# Settings whose values are checked whenever they are set: each is honoured, or refused with a reason.
+_SETTING_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "api_key": _no_api_key("api_key"),
+    "api_key_prefix": _no_api_key("api_key_prefix"),
+    "server_index": _one_server,
+    "server_variables": _nothing_to_fill("server_variables", "the server URL has no variables"),
+    "server_operation_index": _nothing_to_fill(
+        "server_operation_index", "Airflow's API declares no per-operation servers"),
+    "server_operation_variables": _nothing_to_fill(
+        "server_operation_variables", "Airflow's API declares no per-operation servers"),
+    "disabled_client_side_validations": _checked_validations,
+}
 
 
 class Configuration:
@@ -53,8 +120,8 @@ class Configuration:
         ssl_ca_cert: str | None = None,
     ) -> None:
         self.host = host if host is not None else DEFAULT_HOST
-        self.api_key = dict(api_key or {})
-        self.api_key_prefix = dict(api_key_prefix or {})
+        self.api_key = api_key or {}
+        self.api_key_prefix = api_key_prefix or {}
         self.access_token = access_token
         # An AuthFlow (see auth.py) for credentials that are more than a fixed header: a refreshable
         # bearer token, Kerberos. When set, it writes the Authorization header of every request.
@@ -65,9 +132,9 @@ class Configuration:
         self.discard_unknown_keys = discard_unknown_keys
         self.disabled_client_side_validations = disabled_client_side_validations
         self.server_index = server_index
-        self.server_variables = dict(server_variables or {})
-        self.server_operation_index = dict(server_operation_index or {})
-        self.server_operation_variables = dict(server_operation_variables or {})
+        self.server_variables = server_variables or {}
+        self.server_operation_index = server_operation_index or {}
+        self.server_operation_variables = server_operation_variables or {}
 
         self.verify_ssl = True
         self.ssl_ca_cert = ssl_ca_cert
@@ -84,7 +151,9 @@ class Configuration:
 
         self.retries: int | urllib3.Retry | None = DEFAULT_RETRIES
         self.timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT
+        # False: call arguments are sent without being checked first (the server judges them).
         self.client_side_validation = True
+        # Characters left unencoded in path values; empty: every reserved character is encoded.
         self.safe_chars_for_path_param = ""
 
         self.logger = {"package_logger": logging.getLogger(LOGGER_NAME)}
@@ -93,6 +162,10 @@ class Configuration:
         self.logger_file_handler: logging.Handler | None = None
         self._logger_file: str | None = None
         self._debug = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        check = _SETTING_CHECKS.get(name)
+        object.__setattr__(self, name, value if check is None else check(value))
 
     # -- defaults shared by clients created without a configuration --------------------------------
 

@@ -18,14 +18,12 @@ import json
 import math
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, TypedDict, TypeVar, Union
+from typing import Any, Callable, Protocol, TypedDict, TypeVar, Union
 from urllib.parse import quote
 
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError
-from airflow_client.client.model_utils import Kind, aware, compile_type
-
-if TYPE_CHECKING:
-    from airflow_client.client.api_client import ApiClient
+from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
+from airflow_client.client.rest import Request
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,7 +37,7 @@ class CallOptions(TypedDict, total=False):
     async_req: bool
     _return_http_data_only: bool
     _preload_content: bool
-    _request_timeout: Union[float, "tuple[float | None, float | None]", None]
+    _request_timeout: Union[float, tuple[float | None, float | None], None]
     _check_input_type: bool
     _check_return_type: bool
     _spec_property_naming: bool
@@ -62,18 +60,6 @@ CALL_OPTIONS: dict[str, tuple[type, ...]] = {
     "_headers": (dict, type(None)),
 }
 assert set(CALL_OPTIONS) == set(CallOptions.__annotations__), "CALL_OPTIONS and CallOptions list the same options"
-
-
-class Request:
-    """One HTTP request, ready to send."""
-
-    __slots__ = ("body", "headers", "method", "url")
-
-    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> None:
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
 
 
 class Operation:
@@ -109,10 +95,41 @@ class Operation:
 
     @property
     def kinds(self) -> dict[str, Kind]:
-        # Compiled on first call, so importing an API module stays cheap.
+        """Parameter name -> kind; compiled on first call, so importing an API module stays cheap."""
         if self._kinds is None:
             self._kinds = {n: compile_type(a) for n, a in self.annotations.items()}
         return self._kinds
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Every parameter, required ones first, in declaration order."""
+        return self.positional + self.optional
+
+    def body_fields(self) -> tuple[str, ...]:
+        """The fields of the request body's model (empty without a model body)."""
+        kind = self.kinds.get(self.body) if self.body else None
+        return tuple(kind.cls._tables()) if isinstance(kind, ModelKind) else ()
+
+    @property
+    def paging(self) -> str | None:
+        """Where this operation takes its page: "query" (limit/offset), "body" (page_limit/page_offset) or None."""
+        if "limit" in self.annotations and "offset" in self.annotations:
+            return "query"
+        fields = self.body_fields()
+        if "page_limit" in fields and "page_offset" in fields:
+            return "body"
+        return None
+
+    @property
+    def items_field(self) -> str | None:
+        """The list field of the answer's model that holds one page of items (`task_instances`, ...)."""
+        kind = self.return_kind
+        if not isinstance(kind, ModelKind):
+            return None
+        for name, field in kind.cls._tables().items():
+            if isinstance(field, ListKind) and isinstance(field.item, ModelKind):
+                return str(name)
+        return None
 
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Match a call's arguments to parameters and call options, refusing what does not fit."""
@@ -148,9 +165,14 @@ class Operation:
             raise ApiTypeError(f"{name}() missing required argument(s): {', '.join(missing)}")
         return values, options
 
-    def build(self, values: dict[str, Any], options: dict[str, Any], client: ApiClient) -> Request:
-        """Check every value against its declared type and turn the call into a request."""
-        check = options.get("_check_input_type", True)
+    def prepare(
+        self, values: dict[str, Any], options: dict[str, Any], *, check: bool = True, safe_chars: str = ""
+    ) -> Request:
+        """Check every value against its declared type and turn the call into a request.
+
+        The request's URL is relative to the API root (`/dags/...?limit=5`); the client adds the host,
+        its own headers and credentials. `safe_chars` are left unencoded in path values.
+        """
         kinds = self.kinds
         name = self.name
         checked: dict[str, Any] = {}
@@ -161,7 +183,7 @@ class Operation:
 
         path = self.path
         for key in self.path_params:
-            segment = quote(_text(checked[key]), safe="")
+            segment = quote(_text(checked[key]), safe=safe_chars)
             if segment in (".", ".."):  # left literal, URL normalisation would remove the segment
                 segment = segment.replace(".", "%2E")
             path = path.replace("{" + key + "}", segment)
@@ -173,19 +195,12 @@ class Operation:
                     query.extend(f"{key}={quote(_text(v), safe='')}" for v in value)
                 else:
                     query.append(f"{key}={quote(_text(value), safe='')}")
-
-        host_index = options.get("_host_index")
-        config = client.configuration
-        host = config.host if host_index is None else config.get_host_from_settings(host_index)
-        url = host.rstrip("/") + path
         if query:
-            url += "?" + "&".join(query)
+            path += "?" + "&".join(query)
 
-        headers = client.request_headers()
-        extra = options.get("_headers")
         accept = self.accept
         # An answer without content still gets an Accept header: Airflow's errors are JSON.
-        headers["Accept"] = "application/json" if "application/json" in accept or not accept else ", ".join(accept)
+        headers = {"Accept": "application/json" if "application/json" in accept or not accept else ", ".join(accept)}
         payload = None
         if self.body is not None and self.body in checked:
             content_type = options.get("_content_type") or self.content_types[0]
@@ -196,9 +211,7 @@ class Operation:
             headers["Content-Type"] = content_type
             value = checked[self.body]
             payload = json.dumps(kinds[self.body].encode(value), ensure_ascii=False, allow_nan=False).encode()
-        if extra:
-            headers.update(extra)
-        return Request(self.method, url, headers, payload)
+        return Request(self.method, path, headers, payload)
 
 
 def _positive_seconds(value: Any) -> bool:
@@ -263,7 +276,7 @@ def endpoint(
         op = Operation(fn, route, returns, body, content_types, accept)
 
         @functools.wraps(fn)
-        def call(self: Api, *args: Any, **kwargs: Any) -> Any:
+        def call(self: _Caller, *args: Any, **kwargs: Any) -> Any:
             return self.api_client.call_endpoint(op, args, kwargs)
 
         call.operation = op  # type: ignore[attr-defined]
@@ -272,12 +285,8 @@ def endpoint(
     return wrap
 
 
-class Api:
-    """Base of the API classes: holds the `ApiClient` that sends their requests."""
+class _Caller(Protocol):
+    """What a decorated method needs from the object it is called on: an API class holding its client."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from airflow_client.client.api_client import ApiClient
-
-            api_client = ApiClient.get_default()
-        self.api_client = api_client
+    @property
+    def api_client(self) -> Any: ...

@@ -33,12 +33,12 @@ from urllib.parse import urlsplit
 
 from airflow_client.client.auth import AuthFlow
 from airflow_client.client.exceptions import ApiException, OpenApiException
+from airflow_client.client.rest import Request, discard
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from airflow_client.client.configuration import Configuration
-    from airflow_client.client.endpoint import Request
+    from airflow_client.client.auth import Credentials
 
 __all__ = ["KerberosAuth", "KerberosError", "MutualAuthenticationError"]
 
@@ -113,14 +113,6 @@ def _negotiate_token(headers: Any) -> bytes | None:
     return None
 
 
-def _discard(response: Any) -> None:
-    """Give back the connection of an unread streamed answer that is about to be refused."""
-    if hasattr(response, "release_conn"):
-        # Closing first: a connection with unread body must not be reused by the pool.
-        response.close()
-        response.release_conn()
-
-
 class KerberosAuth(AuthFlow):
     """Sends `Authorization: Negotiate <token>` made from the caller's Kerberos ticket cache.
 
@@ -173,7 +165,7 @@ class KerberosAuth(AuthFlow):
             raise KerberosError(f"Kerberos: no host name in {url!r} to name the service principal after")
         return f"{self.service}@{host}"
 
-    def apply(self, request: Request, configuration: Configuration) -> None:
+    def apply(self, request: Request, configuration: Credentials) -> None:
         spnego = self._spnego
         principal = self.target(request.url)
         flags = spnego.ContextReq.none
@@ -201,7 +193,7 @@ class KerberosAuth(AuthFlow):
         _log.debug("Kerberos: %s %s authenticated to %s (mutual=%s)", request.method, request.url, principal,
                    self.mutual)
 
-    def answer(self, request: Request, response: Any, configuration: Configuration, retried: bool) -> bool:
+    def answer(self, request: Request, response: Any, configuration: Credentials, retried: bool) -> bool:
         pending = getattr(self._local, "pending", None)
         self._local.pending = None
         if pending is None or pending[0] is not request:
@@ -220,7 +212,7 @@ class KerberosAuth(AuthFlow):
         if token is None:
             self._local.verified = False
             if self.require_mutual:
-                _discard(response)
+                discard(response)
                 raise self._refuse(request, response, f"the server sent no WWW-Authenticate: Negotiate token, so it "
                                    f"did not prove that it is {principal} (require_mutual=True)")
             _log.debug("Kerberos: %s answered without a mutual-authentication token; its identity is not verified",
@@ -235,7 +227,7 @@ class KerberosAuth(AuthFlow):
                 complete = False
         if not complete:
             self._local.verified = False
-            _discard(response)
+            discard(response)
             raise self._refuse(request, response, f"the server's WWW-Authenticate: Negotiate token does not verify as "
                                f"coming from {principal}; the answer is not trusted")
         self._local.verified = True

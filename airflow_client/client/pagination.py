@@ -16,25 +16,20 @@ it) to make that unlikely.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError
-from airflow_client.client.model_utils import ListKind, Model
+from airflow_client.client.model_utils import Model
+
+if TYPE_CHECKING:
+    from airflow_client.client.endpoint import Operation
 
 
-def _operation(method: Callable[..., Any]) -> Any:
+def _operation(method: Callable[..., Any]) -> Operation:
     op = getattr(method, "operation", None)
     if op is None:
         raise ApiTypeError(f"paginate() takes an API method such as api.get_task_instances, got {method!r}")
-    return op
-
-
-def _items_field(page: Model) -> str:
-    """The name of the list a collection model pages through (`task_instances`, `dag_runs`, ...)."""
-    for name, kind in type(page)._tables().items():
-        if isinstance(kind, ListKind) and name in page:
-            return name
-    raise ApiValueError(f"{type(page).__name__} has no list of items to page through")
+    return op  # type: ignore[no-any-return]
 
 
 def paginate(
@@ -46,19 +41,19 @@ def paginate(
         raise ApiValueError(f"paginate(page_size): expected a positive int, got {page_size!r}")
     if max_items is not None and (not isinstance(max_items, int) or max_items < 0):
         raise ApiValueError(f"paginate(max_items): expected a non-negative int or None, got {max_items!r}")
-    in_body = "limit" not in op.annotations
-    if in_body:
-        body_kind = op.kinds.get(op.body) if op.body else None
-        fields = body_kind.cls._tables() if body_kind is not None else {}
-        if "page_limit" not in fields or "page_offset" not in fields:
-            raise ApiValueError(f"{op.name} is not a list operation: it takes neither limit/offset nor page_limit")
+    items_field = op.items_field
+    if op.paging is None or items_field is None:
+        raise ApiValueError(f"{op.name} is not a list operation: it takes neither limit/offset nor page_limit")
+    in_body = op.paging == "body"
     positional = list(args)
     body: dict[str, Any] = {}
     if in_body:
         # The batch operations take their paging inside the request body, positional or by keyword.
+        assert op.body is not None
         given = kwargs.pop(op.body, None)
-        if given is None and len(positional) > op.positional.index(op.body):
-            given = positional.pop(op.positional.index(op.body))
+        where = op.positional.index(op.body)
+        if given is None and len(positional) > where:
+            given = positional.pop(where)
         body = given.to_dict() if isinstance(given, Model) else dict(given or {})
     offset = (body.get("page_offset") if in_body else kwargs.pop("offset", None)) or 0
     yielded = 0
@@ -68,7 +63,7 @@ def paginate(
             page = method(*positional, {**body, "page_offset": offset, "page_limit": size}, **kwargs)
         else:
             page = method(*positional, limit=size, offset=offset, **kwargs)
-        items = page.get(_items_field(page)) or []
+        items = page.get(items_field) or []
         yield from items
         yielded += len(items)
         offset += len(items)

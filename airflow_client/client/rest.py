@@ -11,16 +11,13 @@ import random
 import ssl
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import Any, Mapping, Protocol, Union
 from urllib.parse import urlsplit
 
 import certifi
 import urllib3
 
 from airflow_client.client.exceptions import ApiConnectionError, ApiValueError, redact_headers
-
-if TYPE_CHECKING:
-    from airflow_client.client.configuration import Configuration
 
 TimeoutArg = Union[None, float, int, "tuple[float, float]", urllib3.Timeout]
 
@@ -75,6 +72,29 @@ def make_timeout(value: TimeoutArg) -> urllib3.Timeout | None:
     )
 
 
+class Request:
+    """One HTTP request on its way out: built from a declaration, addressed and authenticated by the client."""
+
+    __slots__ = ("body", "headers", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+
+    def __repr__(self) -> str:
+        return f"Request({self.method} {self.url})"
+
+
+def discard(response: Any) -> None:
+    """Give back the connection of a streamed answer that will not be read (a refused or retried answer)."""
+    if hasattr(response, "release_conn"):
+        # Closing first: a connection with an unread body must not go back to the pool as reusable.
+        response.close()
+        response.release_conn()
+
+
 class RESTResponse:
     """An answer read in full."""
 
@@ -94,10 +114,29 @@ class RESTResponse:
         return self.headers.get(name, default)
 
 
+class TransportSettings(Protocol):
+    """What the transport reads from a `Configuration`: the settings below credentials and endpoints."""
+
+    host: str
+    verify_ssl: bool
+    ssl_ca_cert: str | None
+    cert_file: str | None
+    key_file: str | None
+    assert_hostname: str | bool | None
+    tls_server_name: str | None
+    socket_options: list[tuple[int, int, int]] | None
+    connection_pool_maxsize: int
+    proxy: str | None
+    proxy_headers: dict[str, str] | None
+    no_proxy: str | None
+    retries: int | urllib3.Retry | None
+    timeout: float | tuple[float, float] | None
+
+
 class RESTClientObject:
     """Owns the connection pool; safe to share between threads (urllib3's pools are)."""
 
-    def __init__(self, configuration: Configuration, pools_size: int = 4, maxsize: int | None = None) -> None:
+    def __init__(self, configuration: TransportSettings, pools_size: int = 4, maxsize: int | None = None) -> None:
         self.configuration = configuration
         maxsize = maxsize or configuration.connection_pool_maxsize or 4
         kwargs: dict[str, Any] = {

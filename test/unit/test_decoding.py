@@ -110,9 +110,41 @@ def test_bad_item_in_a_list_is_kept_and_the_other_items_convert(server, ti_api):
     assert page.task_instances[1:] == ["junk", None]
 
 
-def test_list_where_an_object_was_expected_is_returned_as_received(server, ti_api):
-    server.reply(Answer(body=[1, 2, 3]))
-    assert ti_api.get_task_instance("d", "r", "t") == [1, 2, 3]
+@pytest.mark.parametrize(
+    ("body", "content_type", "shown"),
+    [
+        (b"[1, 2, 3]", "application/json", "'[1, 2, 3]'"),
+        (b"null", "application/json", "'null'"),
+        (b'"a string"', "application/json", "'\"a string\"'"),
+        (b"<html><form>Sign in</form></html>", "text/html; charset=utf-8", "'<html><form>Sign in</form></html>'"),
+        (b"", "application/json", "an empty body"),
+        (b"", "text/html", "an empty body"),
+    ],
+)
+def test_a_success_that_is_not_the_declared_json_object_is_an_error_naming_the_operation(
+    server, ti_api, body, content_type, shown
+):
+    server.reply(Answer(body=body, headers={"Content-Type": content_type}))
+    with pytest.raises(exceptions.ResponseDecodeError) as caught:
+        ti_api.get_task_instance("d", "r", "t")
+    message = str(caught.value)
+    assert "get_task_instance answered 200 with" in message
+    assert shown in message
+    assert "expected a JSON object (TaskInstance)" in message
+    if body:
+        assert content_type in message
+
+
+def test_json_labelled_as_html_is_decoded_when_it_is_the_declared_object(server, ti_api):
+    server.reply(Answer(body=b'{"task_id": "t", "state": "success"}', headers={"Content-Type": "text/html"}))
+    ti = ti_api.get_task_instance("d", "r", "t")
+    assert type(ti).__name__ == "TaskInstance"
+    assert ti.state == "success"
+
+
+def test_an_operation_that_answers_text_on_request_still_returns_text(server, ti_api):
+    server.reply(Answer(body="line one\n", headers={"Content-Type": "text/plain"}))
+    assert ti_api.get_log("d", "r", "t", 1, _headers={"Accept": "text/plain"}) == "line one\n"
 
 
 def test_invalid_json_with_a_json_content_type_raises_decode_error_with_the_body(server, ti_api):
@@ -122,16 +154,6 @@ def test_invalid_json_with_a_json_content_type_raises_decode_error_with_the_body
     assert caught.value.status == 200
     assert caught.value.body == '{"task_id": "t", '
     assert "not valid JSON" in str(caught.value)
-
-
-def test_html_from_a_proxy_with_status_200_is_returned_as_text(server, ti_api):
-    server.reply(Answer(body="<html>login</html>", headers={"Content-Type": "text/html"}))
-    assert ti_api.get_task_instance("d", "r", "t") == "<html>login</html>"
-
-
-def test_empty_success_body_is_none(server, ti_api):
-    server.reply(Answer(status=200, body=b"", headers={"Content-Type": "application/json"}))
-    assert ti_api.get_task_instance("d", "r", "t") is None
 
 
 def test_log_json_answer_keeps_airflow_text_form_of_host_and_text_tuples(server, ti_api):

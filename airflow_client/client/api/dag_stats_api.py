@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.api_client import Api
+from airflow_client.client.endpoint import endpoint
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dag_stats_collection_schema import DagStatsCollectionSchema
