@@ -4,13 +4,18 @@
     python3 dev.py demo                      start a throwaway Airflow 2.11.2 and use the client on it
     python3 dev.py bench [--smoke]           the benchmark of bench/run.py (writes docs/performance.md)
 
-Virtual environments are made next to this file (`.venv`, `.venv-urllib3-1.26`) and reused; the
-Airflow server gets its own under ~/.cache (see tools/local_airflow.py).
+Virtual environments are made next to this file (`.venv`, and one per extra interpreter for the unit
+tests) and reused; the Airflow servers get their own under ~/.cache (see tools/local_airflow.py).
+
+The unit tests also run on every other CPython 3.10+ that pyenv keeps (`$PYENV_ROOT/versions`, default
+~/.pyenv): the oldest with urllib3 1.26, the others with urllib3 2.x, so both urllib3 lines and the
+oldest and newest interpreters are proven on each run.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -18,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 MAIN_ENV = ROOT / ".venv"
-OLD_URLLIB3_ENV = ROOT / ".venv-urllib3-1.26"
+OLDEST_SUPPORTED = (3, 10)
 
 
 def run(*cmd: str | Path) -> None:
@@ -30,21 +35,43 @@ def python_of(env: Path) -> Path:
     return env / ("Scripts" if os.name == "nt" else "bin") / "python"
 
 
-def ensure_env(env: Path, *extra: str) -> Path:
+def ensure_env(env: Path, *extra: str, interpreter: Path | None = None) -> Path:
     """A venv with this package (editable) and its test tools; made once, refreshed each run."""
     python = python_of(env)
     if not python.exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(env)
+        if interpreter is None:
+            venv.EnvBuilder(with_pip=True, clear=True).create(env)
+        else:
+            run(interpreter, "-m", "venv", "--clear", env)
     run(python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", ".[test]", *extra)
     return python
+
+
+def other_interpreters() -> list[tuple[tuple[int, int], Path]]:
+    """CPython 3.10+ interpreters that pyenv keeps, oldest first, other than the one running this."""
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    found: dict[tuple[int, int], Path] = {}
+    for candidate in sorted(root.glob("3.*")):
+        match = re.fullmatch(r"3\.(\d+)\.(\d+)", candidate.name)
+        python = candidate / "bin" / "python3"
+        if match and python.exists():
+            version = (3, int(match.group(1)))
+            if version >= OLDEST_SUPPORTED and version != sys.version_info[:2]:
+                found[version] = python  # the newest patch release of each minor version wins
+    return sorted(found.items())
 
 
 def test(args: list[str]) -> int:
     python = ensure_env(MAIN_ENV)
     run(python, "-m", "ruff", "check", ".")
-    # The transport must work on both urllib3 lines; the unit tests prove it on 1.26 first.
-    old = ensure_env(OLD_URLLIB3_ENV, "urllib3>=1.26,<2")
-    run(old, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test/unit")
+    others = other_interpreters()
+    if not others:
+        print(f"+ no other CPython 3.10+ under pyenv: the unit tests run on {sys.version.split()[0]} only", flush=True)
+    for i, (version, interpreter) in enumerate(others):
+        # The transport must work on both urllib3 lines: the oldest interpreter proves 1.26.
+        line, pin = ("1.26", "urllib3>=1.26,<2") if i == 0 else ("2", "urllib3>=2,<3")
+        env = ensure_env(ROOT / f".venv-py{version[0]}.{version[1]}-urllib3-{line}", pin, interpreter=interpreter)
+        run(env, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test/unit")
     return subprocess.run([str(python), "-m", "pytest", *(args or ["-q"])], cwd=ROOT).returncode
 
 

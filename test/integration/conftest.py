@@ -306,6 +306,18 @@ def anonymous_client(airflow: LocalAirflow) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
+def api(request: pytest.FixtureRequest, admin_client: Any) -> Any:
+    """The API class a test module names in its ``API`` attribute, as the Admin user."""
+    return request.module.API(admin_client)
+
+
+@pytest.fixture(scope="module")
+def viewer_api(request: pytest.FixtureRequest, viewer_client: Any) -> Any:
+    """The module's ``API`` class as the Viewer user."""
+    return request.module.API(viewer_client)
+
+
+@pytest.fixture(scope="module")
 def conns(admin_client: Any) -> Any:
     """ConnectionApi as the Admin user."""
     from airflow_client.client.api import connection_api

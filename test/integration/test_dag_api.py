@@ -30,20 +30,12 @@ from airflow_client.client.model.update_task_instances_state import UpdateTaskIn
 
 pytestmark = pytest.mark.integration
 
+API = dag_api.DAGApi  # the class of the shared `api` and `viewer_api` fixtures
+
 UTC = timezone.utc
 DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
 DATASET_DAGS = ("dataset_producer", "dataset_consumer", "dataset_pair")
 MISSING_POOL = "client_test_missing_pool"  # test/dags/dag_profile.py
-
-
-@pytest.fixture(scope="module")
-def api(admin_client) -> dag_api.DAGApi:
-    return dag_api.DAGApi(admin_client)
-
-
-@pytest.fixture(scope="module")
-def viewer_api(viewer_client) -> dag_api.DAGApi:
-    return dag_api.DAGApi(viewer_client)
 
 
 @pytest.fixture(scope="module", autouse=True)

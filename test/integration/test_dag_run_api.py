@@ -31,18 +31,10 @@ from tools import local_airflow
 
 pytestmark = pytest.mark.integration
 
+API = dag_run_api.DAGRunApi  # the class of the shared `api` and `viewer_api` fixtures
+
 UTC = timezone.utc
 ORDERS = "s3://client-test/orders"
-
-
-@pytest.fixture(scope="module")
-def api(admin_client) -> dag_run_api.DAGRunApi:
-    return dag_run_api.DAGRunApi(admin_client)
-
-
-@pytest.fixture(scope="module")
-def viewer_api(viewer_client) -> dag_run_api.DAGRunApi:
-    return dag_run_api.DAGRunApi(viewer_client)
 
 
 @pytest.fixture(scope="module")

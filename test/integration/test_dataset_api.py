@@ -22,20 +22,12 @@ from airflow_client.client.model.task_outlet_dataset_reference import TaskOutlet
 
 pytestmark = pytest.mark.integration
 
+API = dataset_api.DatasetApi  # the class of the shared `api` and `viewer_api` fixtures
+
 UTC = timezone.utc
 ORDERS = "s3://client-test/orders"  # updated by dataset_producer.produce, schedules dataset_consumer
 LEFT = "s3://client-test/left"  # with RIGHT, schedules dataset_pair; no task updates either
 RIGHT = "s3://client-test/right"  # never updated, so dataset_pair never runs
-
-
-@pytest.fixture(scope="module")
-def api(admin_client) -> dataset_api.DatasetApi:
-    return dataset_api.DatasetApi(admin_client)
-
-
-@pytest.fixture(scope="module")
-def viewer_api(viewer_client) -> dataset_api.DatasetApi:
-    return dataset_api.DatasetApi(viewer_client)
 
 
 @pytest.fixture(scope="module")

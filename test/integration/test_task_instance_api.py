@@ -24,24 +24,12 @@ from airflow_client.client.model.update_task_instance import UpdateTaskInstance
 
 pytestmark = pytest.mark.integration
 
+API = task_instance_api.TaskInstanceApi  # the class of the shared `api` and `viewer_api` fixtures
+
 
 def make_api(airflow, user: tuple[str, str]) -> task_instance_api.TaskInstanceApi:
     config = client.Configuration(host=airflow.host, username=user[0], password=user[1])
     return task_instance_api.TaskInstanceApi(client.ApiClient(config))
-
-
-@pytest.fixture(scope="module")
-def api(airflow) -> task_instance_api.TaskInstanceApi:
-    ti_api = make_api(airflow, airflow.admin)
-    yield ti_api
-    ti_api.api_client.close()
-
-
-@pytest.fixture(scope="module")
-def viewer_api(airflow) -> task_instance_api.TaskInstanceApi:
-    ti_api = make_api(airflow, airflow.viewer)
-    yield ti_api
-    ti_api.api_client.close()
 
 
 @pytest.fixture(scope="module")
