@@ -171,8 +171,8 @@ def docstring(text: str, indent: str = "") -> str:
     """A docstring that fits the line length: on one line when it can, else wrapped."""
     if len(indent) + len(text) + 6 <= 110:
         return f'{indent}"""{text}"""'
-    body = textwrap.fill(text, width=110, initial_indent=indent, subsequent_indent=indent)
-    return f'{indent}"""{body.lstrip()}\n{indent}"""'
+    body = textwrap.fill(text, width=110, initial_indent=f'{indent}"""', subsequent_indent=indent)
+    return f'{body}\n{indent}"""'
 
 
 def sentence(text: str) -> str:
@@ -458,7 +458,7 @@ def render_operation(o: Operation) -> list[str]:
     if o.optional:
         lines += ["        *,", *(f"        {n}: {a} | None = None," for n, a in o.optional)]
     lines += ["        **kwargs: Any,", f"    ) -> {o.return_annotation}:"]
-    lines += [f'        """{o.summary}"""', "        ..."]
+    lines += [docstring(o.summary, " " * 8), "        ..."]
     return lines
 
 

@@ -32,7 +32,10 @@ class ConnectionApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> ConnectionCollection:
-        """List the connections stored in the metadata database, a page at a time, without passwords or `extra` (`order_by` takes `connection_id`, `conn_type`, `description`, `host`, `port` or `id`, with a leading `-` to reverse)."""
+        """List the connections stored in the metadata database, a page at a time, without passwords or
+        `extra` (`order_by` takes `connection_id`, `conn_type`, `description`, `host`, `port` or `id`, with a
+        leading `-` to reverse).
+        """
         ...
 
     @endpoint(
@@ -45,7 +48,9 @@ class ConnectionApi(Api):
         connection: Connection | dict[str, Any],
         **kwargs: Any,
     ) -> Connection:
-        """Create a connection; `connection_id` and `conn_type` are required, and an id already in use is answered with 409."""
+        """Create a connection; `connection_id` and `conn_type` are required, and an id already in use is
+        answered with 409.
+        """
         ...
 
     @endpoint(
@@ -57,7 +62,9 @@ class ConnectionApi(Api):
         connection_id: str,
         **kwargs: Any,
     ) -> Connection:
-        """Read one connection; the password is never returned, and keys of `extra` that look secret come back as `***`."""
+        """Read one connection; the password is never returned, and keys of `extra` that look secret come back
+        as `***`.
+        """
         ...
 
     @endpoint(
@@ -73,7 +80,9 @@ class ConnectionApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Any,
     ) -> Connection:
-        """Change a connection; with `update_mask` only the named fields are taken from the body, otherwise every field sent is written, and the connection id cannot be changed."""
+        """Change a connection; with `update_mask` only the named fields are taken from the body, otherwise
+        every field sent is written, and the connection id cannot be changed.
+        """
         ...
 
     @endpoint(
@@ -98,5 +107,8 @@ class ConnectionApi(Api):
         connection: Connection | dict[str, Any],
         **kwargs: Any,
     ) -> ConnectionTest:
-        """Try the given connection fields with the hook of their `conn_type`, without saving anything, and return whether it worked with the hook's message; the server answers 403 unless `[core] test_connection` is `Enabled`."""
+        """Try the given connection fields with the hook of their `conn_type`, without saving anything, and
+        return whether it worked with the hook's message; the server answers 403 unless `[core]
+        test_connection` is `Enabled`.
+        """
         ...

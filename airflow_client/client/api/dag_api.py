@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 
 class DAGApi(Api):
-    """List DAGs, pause and unpause them, read their details, tasks and source, delete their records, and clear
-    or set the state of their task instances.
+    """List DAGs, pause and unpause them, read their details, tasks and source, delete their records, and
+    clear or set the state of their task instances.
     """
 
     @endpoint(
@@ -45,7 +45,10 @@ class DAGApi(Api):
         dag_id_pattern: str | None = None,
         **kwargs: Any,
     ) -> DAGCollection:
-        """List the DAGs the caller may read, a page at a time; `dag_id_pattern` matches part of the id regardless of case, `tags` keeps DAGs with any of the tags, `only_active` (true unless set) leaves out DAGs whose file is gone, and `fields` limits the fields returned."""
+        """List the DAGs the caller may read, a page at a time; `dag_id_pattern` matches part of the id
+        regardless of case, `tags` keeps DAGs with any of the tags, `only_active` (true unless set) leaves out
+        DAGs whose file is gone, and `fields` limits the fields returned.
+        """
         ...
 
     @endpoint(
@@ -65,7 +68,10 @@ class DAGApi(Api):
         only_active: bool | None = None,
         **kwargs: Any,
     ) -> DAGCollection:
-        """Pause or unpause, through `is_paused`, every DAG whose id contains `dag_id_pattern` (`~` for all), optionally only those with one of `tags`; only the first `limit` matches (100 by default) are changed, and `is_paused` is the only field that can be."""
+        """Pause or unpause, through `is_paused`, every DAG whose id contains `dag_id_pattern` (`~` for all),
+        optionally only those with one of `tags`; only the first `limit` matches (100 by default) are changed,
+        and `is_paused` is the only field that can be.
+        """
         ...
 
     @endpoint(
@@ -79,7 +85,9 @@ class DAGApi(Api):
         fields: list[str] | None = None,
         **kwargs: Any,
     ) -> DAG:
-        """Read one DAG as stored in the metadata database (pause state, schedule, next run, tags, limits); `fields` limits the fields returned."""
+        """Read one DAG as stored in the metadata database (pause state, schedule, next run, tags, limits);
+        `fields` limits the fields returned.
+        """
         ...
 
     @endpoint(
@@ -95,7 +103,9 @@ class DAGApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Any,
     ) -> DAG:
-        """Pause or unpause one DAG by sending `is_paused`, the only field that can be changed; `update_mask`, if given, must be `['is_paused']`."""
+        """Pause or unpause one DAG by sending `is_paused`, the only field that can be changed; `update_mask`,
+        if given, must be `['is_paused']`.
+        """
         ...
 
     @endpoint(
@@ -107,7 +117,10 @@ class DAGApi(Api):
         dag_id: str,
         **kwargs: Any,
     ) -> None:
-        """Delete every record of a DAG from the metadata database (runs, task instances and the rest); the DAG comes back at the next parse if its file is still there, and the server answers 409 while any of its task instances is running."""
+        """Delete every record of a DAG from the metadata database (runs, task instances and the rest); the
+        DAG comes back at the next parse if its file is still there, and the server answers 409 while any of
+        its task instances is running.
+        """
         ...
 
     @endpoint(
@@ -121,7 +134,10 @@ class DAGApi(Api):
         clear_task_instances: ClearTaskInstances | dict[str, Any],
         **kwargs: Any,
     ) -> TaskInstanceReferenceCollection:
-        """Clear task instances of a DAG so the scheduler runs them again, chosen by a `dag_run_id` or a date range plus `task_ids`, relatives and state filters; `dry_run` and `only_failed` are true unless set, so by default it only lists the failed task instances that would be cleared."""
+        """Clear task instances of a DAG so the scheduler runs them again, chosen by a `dag_run_id` or a date
+        range plus `task_ids`, relatives and state filters; `dry_run` and `only_failed` are true unless set,
+        so by default it only lists the failed task instances that would be cleared.
+        """
         ...
 
     @endpoint(
@@ -135,7 +151,10 @@ class DAGApi(Api):
         update_task_instances_state: UpdateTaskInstancesState | dict[str, Any],
         **kwargs: Any,
     ) -> TaskInstanceReferenceCollection:
-        """Set the state of one task in one run (given by either `dag_run_id` or `execution_date`) and, if asked, of its upstream, downstream, past or future relatives; all four `include_*` flags must be sent, and `dry_run` is true unless set, which only lists the task instances that would change."""
+        """Set the state of one task in one run (given by either `dag_run_id` or `execution_date`) and, if
+        asked, of its upstream, downstream, past or future relatives; all four `include_*` flags must be sent,
+        and `dry_run` is true unless set, which only lists the task instances that would change.
+        """
         ...
 
     @endpoint(
@@ -147,7 +166,9 @@ class DAGApi(Api):
         file_token: str,
         **kwargs: Any,
     ) -> None:
-        """Ask the DAG processor to parse the file behind a DAG's `file_token` ahead of its turn; the 201 answer has no body and only means the request was queued."""
+        """Ask the DAG processor to parse the file behind a DAG's `file_token` ahead of its turn; the 201
+        answer has no body and only means the request was queued.
+        """
         ...
 
     @endpoint(
@@ -161,7 +182,9 @@ class DAGApi(Api):
         fields: list[str] | None = None,
         **kwargs: Any,
     ) -> DAGDetail:
-        """Read one DAG with what its parsed object adds to the stored record (time zone, catchup, params, start and end dates, run timeout, documentation); `fields` limits the fields returned."""
+        """Read one DAG with what its parsed object adds to the stored record (time zone, catchup, params,
+        start and end dates, run timeout, documentation); `fields` limits the fields returned.
+        """
         ...
 
     @endpoint(
@@ -175,7 +198,9 @@ class DAGApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> TaskCollection:
-        """List the tasks of a DAG with their operator settings; `order_by` names a task attribute (default `task_id`), with a leading `-` to reverse."""
+        """List the tasks of a DAG with their operator settings; `order_by` names a task attribute (default
+        `task_id`), with a leading `-` to reverse.
+        """
         ...
 
     @endpoint(
@@ -188,7 +213,9 @@ class DAGApi(Api):
         task_id: str,
         **kwargs: Any,
     ) -> Task:
-        """Read one task of a DAG: its operator class, owner, retries, pool, trigger rule, downstream task ids and other settings."""
+        """Read one task of a DAG: its operator class, owner, retries, pool, trigger rule, downstream task ids
+        and other settings.
+        """
         ...
 
     @endpoint(
@@ -201,5 +228,7 @@ class DAGApi(Api):
         file_token: str,
         **kwargs: Any,
     ) -> InlineResponse200:
-        """Read the source code of a DAG file, by the `file_token` of one of its DAGs; JSON by default (`content`), and `_headers={'Accept': 'text/plain'}` returns the text."""
+        """Read the source code of a DAG file, by the `file_token` of one of its DAGs; JSON by default
+        (`content`), and `_headers={'Accept': 'text/plain'}` returns the text.
+        """
         ...

@@ -47,7 +47,10 @@ class DAGRunApi(Api):
         fields: list[str] | None = None,
         **kwargs: Any,
     ) -> DAGRunCollection:
-        """List the runs of one DAG, or of every DAG the caller may read with `~` as the id, filtered by logical date (`execution_date_*`), start, end and update times and `state`; `fields` limits the fields returned."""
+        """List the runs of one DAG, or of every DAG the caller may read with `~` as the id, filtered by
+        logical date (`execution_date_*`), start, end and update times and `state`; `fields` limits the fields
+        returned.
+        """
         ...
 
     @endpoint(
@@ -61,7 +64,10 @@ class DAGRunApi(Api):
         dag_run: DAGRun | dict[str, Any],
         **kwargs: Any,
     ) -> DAGRun:
-        """Trigger a DAG: create a manual run in the `queued` state, with optional `dag_run_id`, `logical_date`, `conf`, `note` and data interval; a run id or logical date already in use is answered with 409, and a DAG whose file has import errors with 400."""
+        """Trigger a DAG: create a manual run in the `queued` state, with optional `dag_run_id`,
+        `logical_date`, `conf`, `note` and data interval; a run id or logical date already in use is answered
+        with 409, and a DAG whose file has import errors with 400.
+        """
         ...
 
     @endpoint(
@@ -74,7 +80,9 @@ class DAGRunApi(Api):
         list_dag_runs_form: ListDagRunsForm | dict[str, Any],
         **kwargs: Any,
     ) -> DAGRunCollection:
-        """List DAG runs across DAGs, with the filters in a request body (`dag_ids`, `states`, date ranges, `order_by`, `page_offset`, `page_limit`)."""
+        """List DAG runs across DAGs, with the filters in a request body (`dag_ids`, `states`, date ranges,
+        `order_by`, `page_offset`, `page_limit`).
+        """
         ...
 
     @endpoint(
@@ -104,7 +112,9 @@ class DAGRunApi(Api):
         update_dag_run_state: UpdateDagRunState | dict[str, Any],
         **kwargs: Any,
     ) -> DAGRun:
-        """Set the state of a DAG run: `success` marks its task instances successful, `failed` fails the running ones and skips those not yet finished, and `queued` only changes the run's own state."""
+        """Set the state of a DAG run: `success` marks its task instances successful, `failed` fails the
+        running ones and skips those not yet finished, and `queued` only changes the run's own state.
+        """
         ...
 
     @endpoint(
@@ -132,7 +142,10 @@ class DAGRunApi(Api):
         clear_dag_run: ClearDagRun | dict[str, Any],
         **kwargs: Any,
     ) -> DAGRun | TaskInstanceCollection:
-        """Clear every task instance of a DAG run so it runs again, returning the updated run; `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that would be cleared."""
+        """Clear every task instance of a DAG run so it runs again, returning the updated run; `dry_run` is
+        true unless set, and then nothing changes and the answer lists the task instances that would be
+        cleared.
+        """
         ...
 
     @endpoint(
@@ -145,7 +158,9 @@ class DAGRunApi(Api):
         dag_run_id: str,
         **kwargs: Any,
     ) -> DatasetEventCollection:
-        """List the dataset events that triggered a DAG run; the list is empty for runs that datasets did not trigger."""
+        """List the dataset events that triggered a DAG run; the list is empty for runs that datasets did not
+        trigger.
+        """
         ...
 
     @endpoint(

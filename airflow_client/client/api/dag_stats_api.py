@@ -25,5 +25,7 @@ class DagStatsApi(Api):
         dag_ids: str,
         **kwargs: Any,
     ) -> DagStatsCollectionSchema:
-        """Count the runs of each DAG in `dag_ids` (one comma-separated string) in each run state, leaving out DAGs the caller may not read."""
+        """Count the runs of each DAG in `dag_ids` (one comma-separated string) in each run state, leaving out
+        DAGs the caller may not read.
+        """
         ...

@@ -30,5 +30,7 @@ class DagWarningApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> DagWarningCollection:
-        """List DAG warnings, optionally only those of one `dag_id` or one `warning_type` (`non-existent pool` is the only type in Airflow 2.11)."""
+        """List DAG warnings, optionally only those of one `dag_id` or one `warning_type` (`non-existent pool`
+        is the only type in Airflow 2.11).
+        """
         ...

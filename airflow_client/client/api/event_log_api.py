@@ -41,7 +41,9 @@ class EventLogApi(Api):
         excluded_events: str | None = None,
         **kwargs: Any,
     ) -> EventLogCollection:
-        """List audit log entries, filtered by DAG, task, run, map index, try number, `event`, `owner` and time (`after`, `before`); `included_events` and `excluded_events` take comma-separated event names."""
+        """List audit log entries, filtered by DAG, task, run, map index, try number, `event`, `owner` and
+        time (`after`, `before`); `included_events` and `excluded_events` take comma-separated event names.
+        """
         ...
 
     @endpoint(

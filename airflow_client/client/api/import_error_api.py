@@ -29,7 +29,9 @@ class ImportErrorApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> ImportErrorCollection:
-        """List the DAG files that failed to import, leaving out files none of whose DAGs the caller may read and redacting the stack trace unless the caller may read all of them."""
+        """List the DAG files that failed to import, leaving out files none of whose DAGs the caller may read
+        and redacting the stack trace unless the caller may read all of them.
+        """
         ...
 
     @endpoint(
@@ -41,5 +43,7 @@ class ImportErrorApi(Api):
         import_error_id: int,
         **kwargs: Any,
     ) -> ImportError:
-        """Read one import error by its id; the stack trace is redacted unless the caller may read every DAG of the file."""
+        """Read one import error by its id; the stack trace is redacted unless the caller may read every DAG
+        of the file.
+        """
         ...

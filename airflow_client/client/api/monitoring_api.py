@@ -25,7 +25,9 @@ class MonitoringApi(Api):
         self,
         **kwargs: Any,
     ) -> HealthInfo:
-        """Report the status of the metadata database, scheduler, triggerer and standalone DAG processor, with their latest heartbeats; needs no credentials."""
+        """Report the status of the metadata database, scheduler, triggerer and standalone DAG processor, with
+        their latest heartbeats; needs no credentials.
+        """
         ...
 
     @endpoint(
@@ -36,5 +38,7 @@ class MonitoringApi(Api):
         self,
         **kwargs: Any,
     ) -> VersionInfo:
-        """Read the Airflow version of the server and the git revision it was built from, if known; needs no credentials."""
+        """Read the Airflow version of the server and the git revision it was built from, if known; needs no
+        credentials.
+        """
         ...

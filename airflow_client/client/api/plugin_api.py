@@ -27,5 +27,7 @@ class PluginApi(Api):
         offset: int | None = None,
         **kwargs: Any,
     ) -> PluginCollection:
-        """List the plugins the webserver loaded and what each adds: hooks, executors, macros, views, menu items, operator links, listeners, timetables and dependency rules."""
+        """List the plugins the webserver loaded and what each adds: hooks, executors, macros, views, menu
+        items, operator links, listeners, timetables and dependency rules.
+        """
         ...

@@ -29,7 +29,9 @@ class PoolApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> PoolCollection:
-        """List pools with their slot counts and how many slots are running, queued, scheduled, deferred and open (`order_by` takes `name`, `slots` or `id`)."""
+        """List pools with their slot counts and how many slots are running, queued, scheduled, deferred and
+        open (`order_by` takes `name`, `slots` or `id`).
+        """
         ...
 
     @endpoint(
@@ -70,7 +72,9 @@ class PoolApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Any,
     ) -> Pool:
-        """Change a pool; with `update_mask` only the named fields change, otherwise both `name` and `slots` must be sent, and `default_pool` only accepts changes to `slots` and `include_deferred`."""
+        """Change a pool; with `update_mask` only the named fields change, otherwise both `name` and `slots`
+        must be sent, and `default_pool` only accepts changes to `slots` and `include_deferred`.
+        """
         ...
 
     @endpoint(

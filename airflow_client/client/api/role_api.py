@@ -32,7 +32,9 @@ class RoleApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> RoleCollection:
-        """List roles with the permissions each grants (`order_by` takes `name` or `role_id`); answered with 400 unless the FAB auth manager is in use."""
+        """List roles with the permissions each grants (`order_by` takes `name` or `role_id`); answered with
+        400 unless the FAB auth manager is in use.
+        """
         ...
 
     @endpoint(
@@ -45,7 +47,9 @@ class RoleApi(Api):
         role: Role | dict[str, Any],
         **kwargs: Any,
     ) -> Role:
-        """Create a role that grants the given actions on the given resources, all of which must already exist; a name already in use is answered with 409, and the answer is an empty role."""
+        """Create a role that grants the given actions on the given resources, all of which must already
+        exist; a name already in use is answered with 409, and the answer is an empty role.
+        """
         ...
 
     @endpoint(
@@ -73,7 +77,9 @@ class RoleApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Any,
     ) -> Role:
-        """Rename a role or add permissions to it (`update_mask` takes `name` and `actions`); permissions left out of the body are kept, not removed."""
+        """Rename a role or add permissions to it (`update_mask` takes `name` and `actions`); permissions left
+        out of the body are kept, not removed.
+        """
         ...
 
     @endpoint(

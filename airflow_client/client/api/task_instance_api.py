@@ -146,7 +146,9 @@ class TaskInstanceApi(Api):
         update_task_instance: UpdateTaskInstance | dict[str, Any],
         **kwargs: Any,
     ) -> TaskInstanceReference:
-        """Set the state of one task instance; the server only reports what would change unless the body says `dry_run=False`, and answers a real change with an empty reference."""
+        """Set the state of one task instance; the server only reports what would change unless the body says
+        `dry_run=False`, and answers a real change with an empty reference.
+        """
         ...
 
     @endpoint(
@@ -179,7 +181,9 @@ class TaskInstanceApi(Api):
         update_task_instance: UpdateTaskInstance | dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> TaskInstanceReference:
-        """Set the state of one expanded copy of a mapped task; as with `patch_task_instance`, nothing changes unless `dry_run=False`."""
+        """Set the state of one expanded copy of a mapped task; as with `patch_task_instance`, nothing changes
+        unless `dry_run=False`.
+        """
         ...
 
     @endpoint(
@@ -328,5 +332,7 @@ class TaskInstanceApi(Api):
         token: str | None = None,
         **kwargs: Any,
     ) -> InlineResponse2001:
-        """Read the log of one try of a task instance. JSON by default (`content` and a `continuation_token` to read on from); `_headers={'Accept': 'text/plain'}` returns the text."""
+        """Read the log of one try of a task instance. JSON by default (`content` and a `continuation_token`
+        to read on from); `_headers={'Accept': 'text/plain'}` returns the text.
+        """
         ...

@@ -43,7 +43,9 @@ class UserApi(Api):
         user: User | dict[str, Any],
         **kwargs: Any,
     ) -> User:
-        """Create a user account; the username and email must be unused, every role named must exist, and a user given no roles gets the auth manager's default registration role."""
+        """Create a user account; the username and email must be unused, every role named must exist, and a
+        user given no roles gets the auth manager's default registration role.
+        """
         ...
 
     @endpoint(
@@ -71,7 +73,10 @@ class UserApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Any,
     ) -> UserCollectionItem:
-        """Change a user account; the body must carry the first and last name, username and email, `update_mask` limits which fields change, `roles` replaces the user's roles and `password` sets a new one."""
+        """Change a user account; the body must carry the first and last name, username and email,
+        `update_mask` limits which fields change, `roles` replaces the user's roles and `password` sets a new
+        one.
+        """
         ...
 
     @endpoint(

@@ -29,7 +29,9 @@ class VariableApi(Api):
         order_by: str | None = None,
         **kwargs: Any,
     ) -> VariableCollection:
-        """List the variables stored in the metadata database, a page at a time (`order_by` takes `key`, `value` or `id`); Airflow 2.11 also sends each `value`, which the spec leaves out."""
+        """List the variables stored in the metadata database, a page at a time (`order_by` takes `key`,
+        `value` or `id`); Airflow 2.11 also sends each `value`, which the spec leaves out.
+        """
         ...
 
     @endpoint(
@@ -42,7 +44,9 @@ class VariableApi(Api):
         variable: Variable | dict[str, Any],
         **kwargs: Any,
     ) -> Variable:
-        """Create a variable from `key`, `value` and an optional `description`; a key that already exists is overwritten, not refused."""
+        """Create a variable from `key`, `value` and an optional `description`; a key that already exists is
+        overwritten, not refused.
+        """
         ...
 
     @endpoint(
@@ -70,7 +74,10 @@ class VariableApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Any,
     ) -> Variable:
-        """Change a variable; the body needs `key`, equal to the key in the path, and `value`, and with `update_mask` only the named fields change (Airflow 2.11 calls the value `val` there and refuses `value`)."""
+        """Change a variable; the body needs `key`, equal to the key in the path, and `value`, and with
+        `update_mask` only the named fields change (Airflow 2.11 calls the value `val` there and refuses
+        `value`).
+        """
         ...
 
     @endpoint(

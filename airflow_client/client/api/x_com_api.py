@@ -33,7 +33,9 @@ class XComApi(Api):
         offset: int | None = None,
         **kwargs: Any,
     ) -> XComCollection:
-        """List the XCom entries of a task instance without their values; `~` as the DAG, run or task id lists across all of them, and `map_index` and `xcom_key` narrow the list."""
+        """List the XCom entries of a task instance without their values; `~` as the DAG, run or task id lists
+        across all of them, and `map_index` and `xcom_key` narrow the list.
+        """
         ...
 
     @endpoint(
@@ -52,5 +54,9 @@ class XComApi(Api):
         stringify: bool | None = None,
         **kwargs: Any,
     ) -> XCom:
-        """Read one XCom entry with its value, as a string unless `stringify=False` (with `[core] enable_xcom_pickling` it is always a string); `deserialize=True` has a custom XCom backend load the full value and needs `[api] enable_xcom_deserialize_support`, and `map_index` defaults to `-1`, an unmapped task."""
+        """Read one XCom entry with its value, as a string unless `stringify=False` (with `[core]
+        enable_xcom_pickling` it is always a string); `deserialize=True` has a custom XCom backend load the
+        full value and needs `[api] enable_xcom_deserialize_support`, and `map_index` defaults to `-1`, an
+        unmapped task.
+        """
         ...
