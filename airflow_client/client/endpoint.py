@@ -39,7 +39,7 @@ class CallOptions(TypedDict, total=False):
     async_req: bool
     _return_http_data_only: bool
     _preload_content: bool
-    _request_timeout: Union[float, "tuple[float | None, float | None]", None]
+    _request_timeout: Union[float, tuple[float | None, float | None], None]
     _check_input_type: bool
     _check_return_type: bool
     _spec_property_naming: bool
