@@ -366,6 +366,7 @@ class Operation:
     content_types: tuple[str, ...]
     where: dict[str, str]  # parameter -> path, query or body
     errors: list[str]
+    answer_models: set[str]  # every model its answers name, errors and the parts of a composed answer too
 
     @property
     def route(self) -> str:
@@ -379,8 +380,10 @@ class Operation:
 
     @property
     def models(self) -> set[str]:
-        """The models its signature names."""
-        found = set(self.returns.split(" | ")) if self.returns else set()
+        """The models its signature or its answers name: its API module binds all of them."""
+        found = set(self.answer_models)
+        if self.returns:
+            found |= model_names_in(self.returns)
         for _, annotation in self.required + self.optional:
             found |= model_names_in(annotation)
         return found
@@ -415,6 +418,7 @@ def read_operation(spec: Spec, entry: dict[str, Any]) -> Operation:
         content_types=content_types,
         where=where,
         errors=sorted(str(s) for s in op["responses"] if not str(s).startswith("2")),
+        answer_models=answer_models(spec, op),
     )
 
 
@@ -442,6 +446,19 @@ def answer_type(spec: Spec, op_id: str, answer: dict[str, Any]) -> str | None:
     return spec.ref_name(schema) or " | ".join(alternatives or parts) or INLINE_RESPONSES[op_id]
 
 
+def answer_models(spec: Spec, op: dict[str, Any]) -> set[str]:
+    """The schemas the answers of an operation name, at their top or as parts of a composed answer."""
+    found = set()
+    for answer in op["responses"].values():
+        for content in spec.resolve(answer).get("content", {}).values():
+            schema = content["schema"]
+            for node in [schema, *schema.get("anyOf", []), *schema.get("oneOf", []), *schema.get("allOf", [])]:
+                name = spec.ref_name(node)
+                if name is not None:
+                    found.add(name)
+    return found
+
+
 def render_operation(o: Operation) -> list[str]:
     """An endpoint method: its declaration, its typed signature and its summary."""
     args = [f'"{o.route}"']
@@ -463,21 +480,44 @@ def render_operation(o: Operation) -> list[str]:
 
 
 def render_api(tag: str, operations: list[Operation]) -> str:
-    text = "\n".join(line for o in operations for line in render_operation(o))
-    used = set().union(*(o.models for o in operations))
+    """An API module: its class with one declared method per operation, and the models they name."""
     cls = api_class_name(tag)
     description = API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")
+    methods = [line for o in operations for line in render_operation(o)]
+    named = sorted(set().union(*(o.models for o in operations)))
     # The decorated bodies are never run (the decorator sends the call), so `...` is their honest body.
     lines = [HEADER + '# mypy: disable-error-code="empty-body"\n', docstring(f"{cls}: {description}"), ""]
     lines += ["from __future__ import annotations", ""]
-    if "datetime" in text:
+    if any("datetime" in line for line in methods):
         lines.append("from datetime import datetime")
     lines += ["from typing import TYPE_CHECKING, Any", ""]
-    lines += ["from airflow_client.client.endpoint import Api, endpoint", ""]
+    lines += ["from airflow_client.client.endpoint import Api, endpoint"]
+    lines += ["from airflow_client.client.lazy import lazy_exports", ""]
     lines.append("if TYPE_CHECKING:")
-    lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in sorted(used)]
-    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), ""]
-    return "\n".join(lines) + text + "\n"
+    lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in named]
+    lines += ["", *lazy_models(api_module_name(tag), cls, named)]
+    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), *methods]
+    return "\n".join(lines) + "\n"
+
+
+def lazy_models(module: str, cls: str, named: list[str]) -> list[str]:
+    """The module's public names: its class, and the models it names, imported when first read."""
+    return [
+        f"# Each model named here can be imported from this module (`from airflow_client.client.api.{module}",
+        f"# import {named[0]}`); it is imported when first read, so that importing the module stays cheap.",
+        "_MODELS = {",
+        *(f'    "{m}": "{snake_case(m)}",' for m in named),
+        "}",
+        "__all__ = [",
+        *(f'    "{n}",' for n in sorted([cls, *named], key=isort_order)),
+        "]",
+        '__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)',
+    ]
+
+
+def isort_order(name: str) -> tuple[int, str]:
+    """Constants, then classes, then the rest: the order ruff keeps `__all__` in."""
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
 
 def render_index(kind: str, names: dict[str, str], doc: str) -> str:
@@ -488,7 +528,7 @@ def render_index(kind: str, names: dict[str, str], doc: str) -> str:
         "from airflow_client.client.lazy import lazy_exports\n\n"
         f"_MODULES = {{\n{entries}\n}}\n\n"
         "__all__ = sorted(_MODULES)\n"
-        f'__getattr__, __dir__ = lazy_exports("airflow_client.client.{kind}", _MODULES)\n'
+        f'__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.{kind}", _MODULES)\n'
     )
 
 

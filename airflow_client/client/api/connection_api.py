@@ -10,11 +10,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.connection import Connection
     from airflow_client.client.model.connection_collection import ConnectionCollection
     from airflow_client.client.model.connection_test import ConnectionTest
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.connection_api
+# import Connection`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Connection": "connection",
+    "ConnectionCollection": "connection_collection",
+    "ConnectionTest": "connection_test",
+    "Error": "error",
+}
+__all__ = [
+    "Connection",
+    "ConnectionApi",
+    "ConnectionCollection",
+    "ConnectionTest",
+    "Error",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class ConnectionApi(Api):

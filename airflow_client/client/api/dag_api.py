@@ -10,17 +10,48 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.clear_task_instances import ClearTaskInstances
     from airflow_client.client.model.dag import DAG
     from airflow_client.client.model.dag_collection import DAGCollection
     from airflow_client.client.model.dag_detail import DAGDetail
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.inline_response200 import InlineResponse200
     from airflow_client.client.model.task import Task
     from airflow_client.client.model.task_collection import TaskCollection
     from airflow_client.client.model.task_instance_reference_collection import TaskInstanceReferenceCollection
     from airflow_client.client.model.update_task_instances_state import UpdateTaskInstancesState
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_api
+# import ClearTaskInstances`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "ClearTaskInstances": "clear_task_instances",
+    "DAG": "dag",
+    "DAGCollection": "dag_collection",
+    "DAGDetail": "dag_detail",
+    "Error": "error",
+    "InlineResponse200": "inline_response200",
+    "Task": "task",
+    "TaskCollection": "task_collection",
+    "TaskInstanceReferenceCollection": "task_instance_reference_collection",
+    "UpdateTaskInstancesState": "update_task_instances_state",
+}
+__all__ = [
+    "DAG",
+    "ClearTaskInstances",
+    "DAGApi",
+    "DAGCollection",
+    "DAGDetail",
+    "Error",
+    "InlineResponse200",
+    "Task",
+    "TaskCollection",
+    "TaskInstanceReferenceCollection",
+    "UpdateTaskInstancesState",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DAGApi(Api):

@@ -9,16 +9,45 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.clear_dag_run import ClearDagRun
     from airflow_client.client.model.dag_run import DAGRun
     from airflow_client.client.model.dag_run_collection import DAGRunCollection
     from airflow_client.client.model.dataset_event_collection import DatasetEventCollection
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.list_dag_runs_form import ListDagRunsForm
     from airflow_client.client.model.set_dag_run_note import SetDagRunNote
     from airflow_client.client.model.task_instance_collection import TaskInstanceCollection
     from airflow_client.client.model.update_dag_run_state import UpdateDagRunState
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_run_api
+# import ClearDagRun`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "ClearDagRun": "clear_dag_run",
+    "DAGRun": "dag_run",
+    "DAGRunCollection": "dag_run_collection",
+    "DatasetEventCollection": "dataset_event_collection",
+    "Error": "error",
+    "ListDagRunsForm": "list_dag_runs_form",
+    "SetDagRunNote": "set_dag_run_note",
+    "TaskInstanceCollection": "task_instance_collection",
+    "UpdateDagRunState": "update_dag_run_state",
+}
+__all__ = [
+    "ClearDagRun",
+    "DAGRun",
+    "DAGRunApi",
+    "DAGRunCollection",
+    "DatasetEventCollection",
+    "Error",
+    "ListDagRunsForm",
+    "SetDagRunNote",
+    "TaskInstanceCollection",
+    "UpdateDagRunState",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DAGRunApi(Api):

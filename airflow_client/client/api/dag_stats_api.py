@@ -8,9 +8,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dag_stats_collection_schema import DagStatsCollectionSchema
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_stats_api
+# import DagStatsCollectionSchema`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "DagStatsCollectionSchema": "dag_stats_collection_schema",
+    "Error": "error",
+}
+__all__ = [
+    "DagStatsApi",
+    "DagStatsCollectionSchema",
+    "Error",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DagStatsApi(Api):

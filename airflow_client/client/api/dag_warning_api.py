@@ -8,9 +8,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.dag_warning_collection import DagWarningCollection
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_warning_api
+# import DagWarningCollection`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "DagWarningCollection": "dag_warning_collection",
+    "Error": "error",
+}
+__all__ = [
+    "DagWarningApi",
+    "DagWarningCollection",
+    "Error",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DagWarningApi(Api):

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.create_dataset_event import CreateDatasetEvent
@@ -18,8 +19,34 @@ if TYPE_CHECKING:
     from airflow_client.client.model.dataset_collection import DatasetCollection
     from airflow_client.client.model.dataset_event import DatasetEvent
     from airflow_client.client.model.dataset_event_collection import DatasetEventCollection
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.queued_event import QueuedEvent
     from airflow_client.client.model.queued_event_collection import QueuedEventCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dataset_api
+# import CreateDatasetEvent`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "CreateDatasetEvent": "create_dataset_event",
+    "Dataset": "dataset",
+    "DatasetCollection": "dataset_collection",
+    "DatasetEvent": "dataset_event",
+    "DatasetEventCollection": "dataset_event_collection",
+    "Error": "error",
+    "QueuedEvent": "queued_event",
+    "QueuedEventCollection": "queued_event_collection",
+}
+__all__ = [
+    "CreateDatasetEvent",
+    "Dataset",
+    "DatasetApi",
+    "DatasetCollection",
+    "DatasetEvent",
+    "DatasetEventCollection",
+    "Error",
+    "QueuedEvent",
+    "QueuedEventCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DatasetApi(Api):

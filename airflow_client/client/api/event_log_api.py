@@ -9,10 +9,27 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.event_log import EventLog
     from airflow_client.client.model.event_log_collection import EventLogCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.event_log_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "EventLog": "event_log",
+    "EventLogCollection": "event_log_collection",
+}
+__all__ = [
+    "Error",
+    "EventLog",
+    "EventLogApi",
+    "EventLogCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class EventLogApi(Api):

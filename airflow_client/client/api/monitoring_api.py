@@ -8,10 +8,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.health_info import HealthInfo
     from airflow_client.client.model.version_info import VersionInfo
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.monitoring_api
+# import HealthInfo`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "HealthInfo": "health_info",
+    "VersionInfo": "version_info",
+}
+__all__ = [
+    "HealthInfo",
+    "MonitoringApi",
+    "VersionInfo",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class MonitoringApi(Api):

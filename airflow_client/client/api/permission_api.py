@@ -10,9 +10,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from airflow_client.client.model.action_collection import ActionCollection
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.permission_api
+# import ActionCollection`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "ActionCollection": "action_collection",
+    "Error": "error",
+}
+__all__ = [
+    "ActionCollection",
+    "Error",
+    "PermissionApi",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class PermissionApi(Api):

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.extra_link_collection import ExtraLinkCollection
     from airflow_client.client.model.inline_response2001 import InlineResponse2001
     from airflow_client.client.model.list_task_instance_form import ListTaskInstanceForm
@@ -22,6 +24,39 @@ if TYPE_CHECKING:
     from airflow_client.client.model.task_instance_history_collection import TaskInstanceHistoryCollection
     from airflow_client.client.model.task_instance_reference import TaskInstanceReference
     from airflow_client.client.model.update_task_instance import UpdateTaskInstance
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.task_instance_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "ExtraLinkCollection": "extra_link_collection",
+    "InlineResponse2001": "inline_response2001",
+    "ListTaskInstanceForm": "list_task_instance_form",
+    "SetTaskInstanceNote": "set_task_instance_note",
+    "TaskInstance": "task_instance",
+    "TaskInstanceCollection": "task_instance_collection",
+    "TaskInstanceDependencyCollection": "task_instance_dependency_collection",
+    "TaskInstanceHistory": "task_instance_history",
+    "TaskInstanceHistoryCollection": "task_instance_history_collection",
+    "TaskInstanceReference": "task_instance_reference",
+    "UpdateTaskInstance": "update_task_instance",
+}
+__all__ = [
+    "Error",
+    "ExtraLinkCollection",
+    "InlineResponse2001",
+    "ListTaskInstanceForm",
+    "SetTaskInstanceNote",
+    "TaskInstance",
+    "TaskInstanceApi",
+    "TaskInstanceCollection",
+    "TaskInstanceDependencyCollection",
+    "TaskInstanceHistory",
+    "TaskInstanceHistoryCollection",
+    "TaskInstanceReference",
+    "UpdateTaskInstance",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class TaskInstanceApi(Api):

@@ -8,11 +8,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.user import User
     from airflow_client.client.model.user_collection import UserCollection
     from airflow_client.client.model.user_collection_item import UserCollectionItem
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.user_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "User": "user",
+    "UserCollection": "user_collection",
+    "UserCollectionItem": "user_collection_item",
+}
+__all__ = [
+    "Error",
+    "User",
+    "UserApi",
+    "UserCollection",
+    "UserCollectionItem",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class UserApi(Api):

@@ -8,10 +8,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.endpoint import Api, endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.x_com import XCom
     from airflow_client.client.model.x_com_collection import XComCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.x_com_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "XCom": "x_com",
+    "XComCollection": "x_com_collection",
+}
+__all__ = [
+    "Error",
+    "XCom",
+    "XComApi",
+    "XComCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class XComApi(Api):
