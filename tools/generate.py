@@ -367,6 +367,7 @@ class Operation:
     where: dict[str, str]  # parameter -> path, query or body
     errors: list[str]
     answer_models: set[str]  # every model its answers name, errors and the parts of a composed answer too
+    composed: str  # a composed answer, returned as a dict, in words: "[A](A.md) or [B](B.md)"; else ""
 
     @property
     def route(self) -> str:
@@ -419,6 +420,7 @@ def read_operation(spec: Spec, entry: dict[str, Any]) -> Operation:
         where=where,
         errors=sorted(str(s) for s in op["responses"] if not str(s).startswith("2")),
         answer_models=answer_models(spec, op),
+        composed=composed_answer(spec, answer),
     )
 
 
@@ -440,10 +442,23 @@ def answer_type(spec: Spec, op_id: str, answer: dict[str, Any]) -> str | None:
     if "application/json" not in contents:
         return None
     schema = contents["application/json"]["schema"]
-    alternatives = [name for s in schema.get("anyOf", []) if (name := spec.ref_name(s))]
-    # An allOf of a collection and CollectionInfo is that collection with its total: the model.
-    parts = [name for s in schema.get("allOf", []) if (name := spec.ref_name(s)) != "CollectionInfo" and name]
-    return spec.ref_name(schema) or " | ".join(alternatives or parts) or INLINE_RESPONSES[op_id]
+    name = spec.ref_name(schema)
+    if name is not None:
+        return name
+    # An answer composed inline (anyOf, allOf) is returned as the JSON object received, the type the
+    # official client declares for it: scripts index it and `json.dumps` it.
+    if any(key in schema for key in ("anyOf", "oneOf", "allOf")):
+        return "dict[str, Any]"
+    return INLINE_RESPONSES[op_id]
+
+
+def composed_answer(spec: Spec, answer: dict[str, Any]) -> str:
+    """The parts of an answer composed inline, linked to their pages, for the reference page."""
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    for key, word in (("anyOf", " or "), ("oneOf", " or "), ("allOf", " and ")):
+        if key in schema:
+            return word.join(f"[{name}]({name}.md)" for part in schema[key] if (name := spec.ref_name(part)))
+    return ""
 
 
 def answer_models(spec: Spec, op: dict[str, Any]) -> set[str]:
@@ -561,6 +576,8 @@ def render_api_doc(tag: str, operations: list[Operation]) -> str:
             out.append("")
         kinds = o.return_annotation.split(" | ")
         linked = " or ".join(f"[{r}]({r}.md)" if r[0].isupper() and r != "None" else f"`{r}`" for r in kinds)
+        if o.composed:
+            linked += f", the JSON object as received: the fields of {o.composed}"
         out.append(f"Returns {linked}" + (f"; answers in {', '.join(o.accept)}." if o.accept else "."))
         if o.errors:
             out += ["", f"Error statuses the server documents: {', '.join(o.errors)}."]

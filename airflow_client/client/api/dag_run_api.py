@@ -161,7 +161,7 @@ class DAGRunApi(Api):
 
     @endpoint(
         "POST /dags/{dag_id}/dagRuns/{dag_run_id}/clear",
-        returns="DAGRun | TaskInstanceCollection",
+        returns="dict[str, Any]",
         body="clear_dag_run",
     )
     def clear_dag_run(
@@ -170,10 +170,10 @@ class DAGRunApi(Api):
         dag_run_id: str,
         clear_dag_run: ClearDagRun | dict[str, Any],
         **kwargs: Any,
-    ) -> DAGRun | TaskInstanceCollection:
-        """Clear every task instance of a DAG run so it runs again, returning the updated run; `dry_run` is
-        true unless set, and then nothing changes and the answer lists the task instances that would be
-        cleared.
+    ) -> dict[str, Any]:
+        """Clear every task instance of a DAG run so it runs again, returning the updated run as a `dict`;
+        `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that
+        would be cleared.
         """
         ...
 

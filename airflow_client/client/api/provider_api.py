@@ -36,11 +36,13 @@ class ProviderApi(Api):
 
     @endpoint(
         "GET /providers",
-        returns="ProviderCollection",
+        returns="dict[str, Any]",
     )
     def get_providers(
         self,
         **kwargs: Any,
-    ) -> ProviderCollection:
-        """List the provider packages installed in the webserver's environment, with their versions."""
+    ) -> dict[str, Any]:
+        """List the provider packages installed in the webserver's environment, with their versions, as a
+        `dict`.
+        """
         ...
