@@ -489,7 +489,7 @@ def render_operation(o: Operation) -> list[str]:
     lines += [f"    def {o.name}(", "        self,", *(f"        {n}: {a}," for n, a in o.required)]
     if o.optional:
         lines += ["        *,", *(f"        {n}: {a} | None = None," for n, a in o.optional)]
-    lines += ["        **kwargs: Any,", f"    ) -> {o.return_annotation}:"]
+    lines += ["        **kwargs: Unpack[CallOptions],", f"    ) -> {o.return_annotation}:"]
     lines += [docstring(o.summary, " " * 8), "        ..."]
     return lines
 
@@ -505,10 +505,13 @@ def render_api(tag: str, operations: list[Operation]) -> str:
     lines += ["from __future__ import annotations", ""]
     if any("datetime" in line for line in methods):
         lines.append("from datetime import datetime")
-    lines += ["from typing import TYPE_CHECKING, Any", ""]
-    lines += ["from airflow_client.client.endpoint import Api, endpoint"]
+    uses_any = any("Any" in line for line in methods)
+    lines.append("from typing import TYPE_CHECKING, Any" if uses_any else "from typing import TYPE_CHECKING")
+    lines += ["", "from airflow_client.client.endpoint import Api, endpoint"]
     lines += ["from airflow_client.client.lazy import lazy_exports", ""]
-    lines.append("if TYPE_CHECKING:")
+    # Typing only: `Unpack` comes from typing_extensions, which the client does not need at run time.
+    lines += ["if TYPE_CHECKING:", "    from typing_extensions import Unpack", ""]
+    lines.append("    from airflow_client.client.endpoint import CallOptions")
     lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in named]
     lines += ["", *lazy_models(api_module_name(tag), cls, named)]
     lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), *methods]

@@ -7,12 +7,15 @@ allows it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.config import Config
     from airflow_client.client.model.error import Error
 
@@ -43,7 +46,7 @@ class ConfigApi(Api):
         self,
         *,
         section: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Config:
         """Read the configuration, every section or only the one named by `section`; the server answers 403
         unless `[webserver] expose_config` is `True` or `non-sensitive-only` (which hides secret values), and
@@ -60,7 +63,7 @@ class ConfigApi(Api):
         self,
         section: str,
         option: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Config:
         """Read one configuration option, as a `Config` with a single section and option; needs `[webserver]
         expose_config` like `get_config`, and always shows secret options as `< hidden >`.

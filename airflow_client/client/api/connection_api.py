@@ -13,6 +13,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.connection import Connection
     from airflow_client.client.model.connection_collection import ConnectionCollection
     from airflow_client.client.model.connection_test import ConnectionTest
@@ -49,7 +52,7 @@ class ConnectionApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ConnectionCollection:
         """List the connections stored in the metadata database, a page at a time, without passwords or
         `extra` (`order_by` takes `connection_id`, `conn_type`, `description`, `host`, `port` or `id`, with a
@@ -65,7 +68,7 @@ class ConnectionApi(Api):
     def post_connection(
         self,
         connection: Connection | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Connection:
         """Create a connection; `connection_id` and `conn_type` are required, and an id already in use is
         answered with 409.
@@ -79,7 +82,7 @@ class ConnectionApi(Api):
     def get_connection(
         self,
         connection_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Connection:
         """Read one connection; the password is never returned, and keys of `extra` that look secret come back
         as `***`.
@@ -97,7 +100,7 @@ class ConnectionApi(Api):
         connection: Connection | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Connection:
         """Change a connection; with `update_mask` only the named fields are taken from the body, otherwise
         every field sent is written, and the connection id cannot be changed.
@@ -111,7 +114,7 @@ class ConnectionApi(Api):
     def delete_connection(
         self,
         connection_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a connection from the metadata database."""
         ...
@@ -124,7 +127,7 @@ class ConnectionApi(Api):
     def test_connection(
         self,
         connection: Connection | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ConnectionTest:
         """Try the given connection fields with the hook of their `conn_type`, without saving anything, and
         return whether it worked with the hook's message; the server answers 403 unless `[core]

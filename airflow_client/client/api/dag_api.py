@@ -13,6 +13,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.clear_task_instances import ClearTaskInstances
     from airflow_client.client.model.dag import DAG
     from airflow_client.client.model.dag_collection import DAGCollection
@@ -74,7 +77,7 @@ class DAGApi(Api):
         paused: bool | None = None,
         fields: list[str] | None = None,
         dag_id_pattern: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGCollection:
         """List the DAGs the caller may read, a page at a time; `dag_id_pattern` matches part of the id
         regardless of case, `tags` keeps DAGs with any of the tags, `only_active` (true unless set) leaves out
@@ -97,7 +100,7 @@ class DAGApi(Api):
         tags: list[str] | None = None,
         update_mask: list[str] | None = None,
         only_active: bool | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGCollection:
         """Pause or unpause, through `is_paused`, every DAG whose id contains `dag_id_pattern` (`~` for all),
         optionally only those with one of `tags`; only the first `limit` matches (100 by default) are changed,
@@ -114,7 +117,7 @@ class DAGApi(Api):
         dag_id: str,
         *,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAG:
         """Read one DAG as stored in the metadata database (pause state, schedule, next run, tags, limits);
         `fields` limits the fields returned.
@@ -132,7 +135,7 @@ class DAGApi(Api):
         dag: DAG | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAG:
         """Pause or unpause one DAG by sending `is_paused`, the only field that can be changed; `update_mask`,
         if given, must be `['is_paused']`.
@@ -146,7 +149,7 @@ class DAGApi(Api):
     def delete_dag(
         self,
         dag_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete every record of a DAG from the metadata database (runs, task instances and the rest); the
         DAG comes back at the next parse if its file is still there, and the server answers 409 while any of
@@ -163,7 +166,7 @@ class DAGApi(Api):
         self,
         dag_id: str,
         clear_task_instances: ClearTaskInstances | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReferenceCollection:
         """Clear task instances of a DAG so the scheduler runs them again, chosen by a `dag_run_id` or a date
         range plus `task_ids`, relatives and state filters; `dry_run` and `only_failed` are true unless set,
@@ -180,7 +183,7 @@ class DAGApi(Api):
         self,
         dag_id: str,
         update_task_instances_state: UpdateTaskInstancesState | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReferenceCollection:
         """Set the state of one task in one run (given by either `dag_run_id` or `execution_date`) and, if
         asked, of its upstream, downstream, past or future relatives; all four `include_*` flags must be sent,
@@ -195,7 +198,7 @@ class DAGApi(Api):
     def reparse_dag_file(
         self,
         file_token: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Ask the DAG processor to parse the file behind a DAG's `file_token` ahead of its turn; the 201
         answer has no body and only means the request was queued.
@@ -211,7 +214,7 @@ class DAGApi(Api):
         dag_id: str,
         *,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGDetail:
         """Read one DAG with what its parsed object adds to the stored record (time zone, catchup, params,
         start and end dates, run timeout, documentation); `fields` limits the fields returned.
@@ -227,7 +230,7 @@ class DAGApi(Api):
         dag_id: str,
         *,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskCollection:
         """List the tasks of a DAG with their operator settings; `order_by` names a task attribute (default
         `task_id`), with a leading `-` to reverse.
@@ -242,7 +245,7 @@ class DAGApi(Api):
         self,
         dag_id: str,
         task_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Task:
         """Read one task of a DAG: its operator class, owner, retries, pool, trigger rule, downstream task ids
         and other settings.
@@ -257,7 +260,7 @@ class DAGApi(Api):
     def get_dag_source(
         self,
         file_token: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> InlineResponse200:
         """Read the source code of a DAG file, by the `file_token` of one of its DAGs; JSON by default
         (`content`), and `_headers={'Accept': 'text/plain'}` returns the text.

@@ -12,6 +12,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.clear_dag_run import ClearDagRun
     from airflow_client.client.model.dag_run import DAGRun
     from airflow_client.client.model.dag_run_collection import DAGRunCollection
@@ -74,7 +77,7 @@ class DAGRunApi(Api):
         state: list[str] | None = None,
         order_by: str | None = None,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRunCollection:
         """List the runs of one DAG, or of every DAG the caller may read with `~` as the id, filtered by
         logical date (`execution_date_*`), start, end and update times and `state`; `fields` limits the fields
@@ -91,7 +94,7 @@ class DAGRunApi(Api):
         self,
         dag_id: str,
         dag_run: DAGRun | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
         """Trigger a DAG: create a manual run in the `queued` state, with optional `dag_run_id`,
         `logical_date`, `conf`, `note` and data interval; a run id or logical date already in use is answered
@@ -107,7 +110,7 @@ class DAGRunApi(Api):
     def get_dag_runs_batch(
         self,
         list_dag_runs_form: ListDagRunsForm | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRunCollection:
         """List DAG runs across DAGs, with the filters in a request body (`dag_ids`, `states`, date ranges,
         `order_by`, `page_offset`, `page_limit`).
@@ -124,7 +127,7 @@ class DAGRunApi(Api):
         dag_run_id: str,
         *,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
         """Read one DAG run; `fields` limits the fields returned."""
         ...
@@ -139,7 +142,7 @@ class DAGRunApi(Api):
         dag_id: str,
         dag_run_id: str,
         update_dag_run_state: UpdateDagRunState | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
         """Set the state of a DAG run: `success` marks its task instances successful, `failed` fails the
         running ones and skips those not yet finished, and `queued` only changes the run's own state.
@@ -154,7 +157,7 @@ class DAGRunApi(Api):
         self,
         dag_id: str,
         dag_run_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a DAG run and its task instances."""
         ...
@@ -169,7 +172,7 @@ class DAGRunApi(Api):
         dag_id: str,
         dag_run_id: str,
         clear_dag_run: ClearDagRun | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> dict[str, Any]:
         """Clear every task instance of a DAG run so it runs again, returning the updated run as a `dict`;
         `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that
@@ -185,7 +188,7 @@ class DAGRunApi(Api):
         self,
         dag_id: str,
         dag_run_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DatasetEventCollection:
         """List the dataset events that triggered a DAG run; the list is empty for runs that datasets did not
         trigger.
@@ -202,7 +205,7 @@ class DAGRunApi(Api):
         dag_id: str,
         dag_run_id: str,
         set_dag_run_note: SetDagRunNote | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
         """Write the note shown on a DAG run; returns the updated run."""
         ...

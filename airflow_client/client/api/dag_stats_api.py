@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.dag_stats_collection_schema import DagStatsCollectionSchema
     from airflow_client.client.model.error import Error
 
@@ -38,7 +41,7 @@ class DagStatsApi(Api):
     def get_dag_stats(
         self,
         dag_ids: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DagStatsCollectionSchema:
         """Count the runs of each DAG in `dag_ids` (one comma-separated string) in each run state, leaving out
         DAGs the caller may not read.

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.dag_warning_collection import DagWarningCollection
     from airflow_client.client.model.error import Error
 
@@ -43,7 +46,7 @@ class DagWarningApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DagWarningCollection:
         """List DAG warnings, optionally only those of one `dag_id` or one `warning_type` (`non-existent pool`
         is the only type in Airflow 2.11).

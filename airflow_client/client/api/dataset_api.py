@@ -14,6 +14,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.create_dataset_event import CreateDatasetEvent
     from airflow_client.client.model.dataset import Dataset
     from airflow_client.client.model.dataset_collection import DatasetCollection
@@ -64,7 +67,7 @@ class DatasetApi(Api):
         uri: str,
         *,
         before: datetime | str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> QueuedEvent:
         """Read the queued update of one dataset for one DAG that is waiting for its other datasets; `before`
         only considers updates queued before that time, and none found is a 404.
@@ -81,7 +84,7 @@ class DatasetApi(Api):
         uri: str,
         *,
         before: datetime | str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Drop the queued update of one dataset for one DAG, so it no longer counts toward the DAG's next
         run; `before` only drops it if it was queued before that time, and none found is a 404.
@@ -97,7 +100,7 @@ class DatasetApi(Api):
         dag_id: str,
         *,
         before: datetime | str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> QueuedEventCollection:
         """List the dataset updates queued for one DAG that is waiting for its other datasets; `before` only
         keeps those queued before that time, and an empty list is answered with 404.
@@ -113,7 +116,7 @@ class DatasetApi(Api):
         dag_id: str,
         *,
         before: datetime | str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Drop every queued dataset update of one DAG, or with `before` only those queued before that time;
         none found is a 404.
@@ -129,7 +132,7 @@ class DatasetApi(Api):
         uri: str,
         *,
         before: datetime | str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> QueuedEventCollection:
         """List the DAGs the caller may read in which an update of one dataset is queued; `before` only keeps
         those queued before that time, and an empty list is answered with 404.
@@ -145,7 +148,7 @@ class DatasetApi(Api):
         uri: str,
         *,
         before: datetime | str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Drop the queued updates of one dataset from every DAG the caller may read, or with `before` only
         those queued before that time; none found is a 404.
@@ -164,7 +167,7 @@ class DatasetApi(Api):
         order_by: str | None = None,
         uri_pattern: str | None = None,
         dag_ids: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DatasetCollection:
         """List datasets with the DAGs scheduled on them and the tasks that update them; `uri_pattern` matches
         part of the URI regardless of case, `dag_ids` (comma-separated) keeps datasets those DAGs use, and
@@ -179,7 +182,7 @@ class DatasetApi(Api):
     def get_dataset(
         self,
         uri: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Dataset:
         """Read one dataset by its URI, with the DAGs scheduled on it and the tasks that update it."""
         ...
@@ -199,7 +202,7 @@ class DatasetApi(Api):
         source_task_id: str | None = None,
         source_run_id: str | None = None,
         source_map_index: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DatasetEventCollection:
         """List dataset events, oldest first unless `order_by` says otherwise, filtered by `dataset_id` and by
         the DAG, task, run and map index of the task that produced them.
@@ -214,7 +217,7 @@ class DatasetApi(Api):
     def create_dataset_event(
         self,
         create_dataset_event: CreateDatasetEvent | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DatasetEvent:
         """Record an update of an existing dataset, as a producing task would, which can trigger the DAGs
         scheduled on it; `extra` is stored with `from_rest_api: true` added, and an unknown URI is answered

@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.event_log import EventLog
     from airflow_client.client.model.event_log_collection import EventLogCollection
@@ -56,7 +59,7 @@ class EventLogApi(Api):
         after: datetime | str | None = None,
         included_events: str | None = None,
         excluded_events: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> EventLogCollection:
         """List audit log entries, filtered by DAG, task, run, map index, try number, `event`, `owner` and
         time (`after`, `before`); `included_events` and `excluded_events` take comma-separated event names.
@@ -70,7 +73,7 @@ class EventLogApi(Api):
     def get_event_log(
         self,
         event_log_id: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> EventLog:
         """Read one audit log entry by its id."""
         ...

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.import_error import ImportError
     from airflow_client.client.model.import_error_collection import ImportErrorCollection
@@ -44,7 +47,7 @@ class ImportErrorApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ImportErrorCollection:
         """List the DAG files that failed to import, leaving out files none of whose DAGs the caller may read
         and redacting the stack trace unless the caller may read all of them.
@@ -58,7 +61,7 @@ class ImportErrorApi(Api):
     def get_import_error(
         self,
         import_error_id: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ImportError:
         """Read one import error by its id; the stack trace is redacted unless the caller may read every DAG
         of the file.

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.health_info import HealthInfo
     from airflow_client.client.model.version_info import VersionInfo
 
@@ -37,7 +40,7 @@ class MonitoringApi(Api):
     )
     def get_health(
         self,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> HealthInfo:
         """Report the status of the metadata database, scheduler, triggerer and standalone DAG processor, with
         their latest heartbeats; needs no credentials.
@@ -50,7 +53,7 @@ class MonitoringApi(Api):
     )
     def get_version(
         self,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> VersionInfo:
         """Read the Airflow version of the server and the git revision it was built from, if known; needs no
         credentials.

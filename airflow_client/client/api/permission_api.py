@@ -7,12 +7,15 @@ deprecated).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.action_collection import ActionCollection
     from airflow_client.client.model.error import Error
 
@@ -42,7 +45,7 @@ class PermissionApi(Api):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ActionCollection:
         """List the permission actions (such as `can_read` or `can_edit`) that roles grant on resources;
         answered with 400 unless the FAB auth manager is in use.

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.plugin_collection import PluginCollection
 
@@ -40,7 +43,7 @@ class PluginApi(Api):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> PluginCollection:
         """List the plugins the webserver loaded and what each adds: hooks, executors, macros, views, menu
         items, operator links, listeners, timetables and dependency rules.

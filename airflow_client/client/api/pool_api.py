@@ -11,6 +11,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.pool import Pool
     from airflow_client.client.model.pool_collection import PoolCollection
@@ -44,7 +47,7 @@ class PoolApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> PoolCollection:
         """List pools with their slot counts and how many slots are running, queued, scheduled, deferred and
         open (`order_by` takes `name`, `slots` or `id`).
@@ -59,7 +62,7 @@ class PoolApi(Api):
     def post_pool(
         self,
         pool: Pool | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Pool:
         """Create a pool; `name` and `slots` are required, and a name already in use is answered with 409."""
         ...
@@ -71,7 +74,7 @@ class PoolApi(Api):
     def get_pool(
         self,
         pool_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Pool:
         """Read one pool and how its slots are in use."""
         ...
@@ -87,7 +90,7 @@ class PoolApi(Api):
         pool: Pool | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Pool:
         """Change a pool; with `update_mask` only the named fields change, otherwise both `name` and `slots`
         must be sent, and `default_pool` only accepts changes to `slots` and `include_deferred`.
@@ -101,7 +104,7 @@ class PoolApi(Api):
     def delete_pool(
         self,
         pool_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a pool; `default_pool` cannot be deleted."""
         ...

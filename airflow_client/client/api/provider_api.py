@@ -11,6 +11,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.collection_info import CollectionInfo
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.provider_collection import ProviderCollection
@@ -40,7 +43,7 @@ class ProviderApi(Api):
     )
     def get_providers(
         self,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> dict[str, Any]:
         """List the provider packages installed in the webserver's environment, with their versions, as a
         `dict`.

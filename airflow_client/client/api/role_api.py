@@ -13,6 +13,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.role import Role
     from airflow_client.client.model.role_collection import RoleCollection
@@ -47,7 +50,7 @@ class RoleApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> RoleCollection:
         """List roles with the permissions each grants (`order_by` takes `name` or `role_id`); answered with
         400 unless the FAB auth manager is in use.
@@ -62,7 +65,7 @@ class RoleApi(Api):
     def post_role(
         self,
         role: Role | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Role:
         """Create a role that grants the given actions on the given resources, all of which must already
         exist; a name already in use is answered with 409, and the answer is an empty role.
@@ -76,7 +79,7 @@ class RoleApi(Api):
     def get_role(
         self,
         role_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Role:
         """Read one role and the permissions it grants."""
         ...
@@ -92,7 +95,7 @@ class RoleApi(Api):
         role: Role | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Role:
         """Rename a role or add permissions to it (`update_mask` takes `name` and `actions`); permissions left
         out of the body are kept, not removed.
@@ -106,7 +109,7 @@ class RoleApi(Api):
     def delete_role(
         self,
         role_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a role."""
         ...

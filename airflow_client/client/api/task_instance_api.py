@@ -12,6 +12,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.extra_link_collection import ExtraLinkCollection
     from airflow_client.client.model.inline_response2001 import InlineResponse2001
@@ -73,7 +76,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         set_task_instance_note: SetTaskInstanceNote | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Write the note shown on a task instance; returns the updated task instance."""
         ...
@@ -90,7 +93,7 @@ class TaskInstanceApi(Api):
         task_id: str,
         map_index: int,
         set_task_instance_note: SetTaskInstanceNote | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Write the note shown on one expanded copy of a mapped task."""
         ...
@@ -104,7 +107,7 @@ class TaskInstanceApi(Api):
         dag_id: str,
         dag_run_id: str,
         task_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceDependencyCollection:
         """List the dependencies that keep a task instance from running now."""
         ...
@@ -119,7 +122,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         map_index: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceDependencyCollection:
         """List the dependencies that keep one expanded copy of a mapped task from running."""
         ...
@@ -149,7 +152,7 @@ class TaskInstanceApi(Api):
         executor: list[str] | None = None,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollection:
         """List the task instances of one DAG run; pass `~` for both ids to list across all DAGs and runs."""
         ...
@@ -163,7 +166,7 @@ class TaskInstanceApi(Api):
         dag_id: str,
         dag_run_id: str,
         task_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Read one task instance of a DAG run."""
         ...
@@ -179,7 +182,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         update_task_instance: UpdateTaskInstance | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReference:
         """Set the state of one task instance; the server only reports what would change unless the body says
         `dry_run=False`, and answers a real change with an empty reference.
@@ -196,7 +199,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         map_index: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Read one expanded copy of a mapped task, by its map index."""
         ...
@@ -214,7 +217,7 @@ class TaskInstanceApi(Api):
         map_index: int,
         *,
         update_task_instance: UpdateTaskInstance | dict[str, Any] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReference:
         """Set the state of one expanded copy of a mapped task; as with `patch_task_instance`, nothing changes
         unless `dry_run=False`.
@@ -248,7 +251,7 @@ class TaskInstanceApi(Api):
         queue: list[str] | None = None,
         executor: list[str] | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollection:
         """List the expanded copies of a mapped task in one DAG run."""
         ...
@@ -261,7 +264,7 @@ class TaskInstanceApi(Api):
     def get_task_instances_batch(
         self,
         list_task_instance_form: ListTaskInstanceForm | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollection:
         """List task instances across DAGs and runs, with the filters in a request body."""
         ...
@@ -276,7 +279,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         task_try_number: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistory:
         """Read one try of a task instance, by try number."""
         ...
@@ -294,7 +297,7 @@ class TaskInstanceApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistoryCollection:
         """List every try of a task instance, the current one included."""
         ...
@@ -313,7 +316,7 @@ class TaskInstanceApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistoryCollection:
         """List every try of one expanded copy of a mapped task."""
         ...
@@ -329,7 +332,7 @@ class TaskInstanceApi(Api):
         task_id: str,
         map_index: int,
         task_try_number: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistory:
         """Read one try of one expanded copy of a mapped task."""
         ...
@@ -345,7 +348,7 @@ class TaskInstanceApi(Api):
         task_id: str,
         *,
         map_index: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ExtraLinkCollection:
         """List the extra links (for example to an external system) an operator offers for a task instance."""
         ...
@@ -365,7 +368,7 @@ class TaskInstanceApi(Api):
         full_content: bool | None = None,
         map_index: int | None = None,
         token: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> InlineResponse2001:
         """Read the log of one try of a task instance. JSON by default (`content` and a `continuation_token`
         to read on from); `_headers={'Accept': 'text/plain'}` returns the text.

@@ -11,6 +11,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.user import User
     from airflow_client.client.model.user_collection import UserCollection
@@ -47,7 +50,7 @@ class UserApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> UserCollection:
         """List user accounts with their roles and login activity, without passwords."""
         ...
@@ -60,7 +63,7 @@ class UserApi(Api):
     def post_user(
         self,
         user: User | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> User:
         """Create a user account; the username and email must be unused, every role named must exist, and a
         user given no roles gets the auth manager's default registration role.
@@ -74,7 +77,7 @@ class UserApi(Api):
     def get_user(
         self,
         username: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> UserCollectionItem:
         """Read one user account by username, without its password."""
         ...
@@ -90,7 +93,7 @@ class UserApi(Api):
         user: User | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> UserCollectionItem:
         """Change a user account; the body must carry the first and last name, username and email,
         `update_mask` limits which fields change, `roles` replaces the user's roles and `password` sets a new
@@ -105,7 +108,7 @@ class UserApi(Api):
     def delete_user(
         self,
         username: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a user account."""
         ...

@@ -11,6 +11,9 @@ from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.variable import Variable
     from airflow_client.client.model.variable_collection import VariableCollection
@@ -44,7 +47,7 @@ class VariableApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> VariableCollection:
         """List the variables stored in the metadata database, a page at a time (`order_by` takes `key`,
         `value` or `id`); Airflow 2.11 also sends each `value`, which the spec leaves out.
@@ -59,7 +62,7 @@ class VariableApi(Api):
     def post_variables(
         self,
         variable: Variable | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Variable:
         """Create a variable from `key`, `value` and an optional `description`; a key that already exists is
         overwritten, not refused.
@@ -73,7 +76,7 @@ class VariableApi(Api):
     def get_variable(
         self,
         variable_key: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Variable:
         """Read one variable, value included."""
         ...
@@ -89,7 +92,7 @@ class VariableApi(Api):
         variable: Variable | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Variable:
         """Change a variable; the body needs `key`, equal to the key in the path, and `value`, and with
         `update_mask` only the named fields change (Airflow 2.11 calls the value `val` there and refuses
@@ -104,7 +107,7 @@ class VariableApi(Api):
     def delete_variable(
         self,
         variable_key: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a variable from the metadata database."""
         ...

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.endpoint import Api, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.error import Error
     from airflow_client.client.model.x_com import XCom
     from airflow_client.client.model.x_com_collection import XComCollection
@@ -48,7 +51,7 @@ class XComApi(Api):
         xcom_key: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> XComCollection:
         """List the XCom entries of a task instance without their values; `~` as the DAG, run or task id lists
         across all of them, and `map_index` and `xcom_key` narrow the list.
@@ -69,7 +72,7 @@ class XComApi(Api):
         map_index: int | None = None,
         deserialize: bool | None = None,
         stringify: bool | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> XCom:
         """Read one XCom entry with its value, as a string unless `stringify=False` (with `[core]
         enable_xcom_pickling` it is always a string); `deserialize=True` has a custom XCom backend load the
