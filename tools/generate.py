@@ -502,7 +502,14 @@ def render_api(tag: str, operations: list[Operation]) -> str:
     named = sorted(set().union(*(o.models for o in operations)))
     # The decorated bodies are never run (the decorator sends the call), so `...` is their honest body.
     lines = [HEADER + '# mypy: disable-error-code="empty-body"\n', docstring(f"{cls}: {description}"), ""]
-    lines += ["from __future__ import annotations", ""]
+    lines += api_imports(methods, named)
+    lines += ["", *lazy_models(api_module_name(tag), cls, named)]
+    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), *methods]
+    return "\n".join(lines) + "\n"
+
+
+def api_imports(methods: list[str], named: list[str]) -> list[str]:
+    lines = ["from __future__ import annotations", ""]
     if any("datetime" in line for line in methods):
         lines.append("from datetime import datetime")
     uses_any = any("Any" in line for line in methods)
@@ -513,9 +520,7 @@ def render_api(tag: str, operations: list[Operation]) -> str:
     lines += ["if TYPE_CHECKING:", "    from typing_extensions import Unpack", ""]
     lines.append("    from airflow_client.client.endpoint import CallOptions")
     lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in named]
-    lines += ["", *lazy_models(api_module_name(tag), cls, named)]
-    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), *methods]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def lazy_models(module: str, cls: str, named: list[str]) -> list[str]:
