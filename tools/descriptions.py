@@ -341,8 +341,8 @@ configuration = airflow_client.client.Configuration(
 )
 with airflow_client.client.ApiClient(configuration) as api_client:
     api = provider_api.ProviderApi(api_client)
-    for provider in api.get_providers().providers:
-        print(provider.package_name, provider.version)
+    for provider in api.get_providers()["providers"]:
+        print(provider["package_name"], provider["version"])
 ```
 """,
     "Role": """
@@ -489,7 +489,7 @@ OPERATION_DESCRIPTIONS = {
     "get_dag_run": "Read one DAG run; `fields` limits the fields returned.",
     "update_dag_run_state": "Set the state of a DAG run: `success` marks its task instances successful, `failed` fails the running ones and skips those not yet finished, and `queued` only changes the run's own state.",
     "delete_dag_run": "Delete a DAG run and its task instances.",
-    "clear_dag_run": "Clear every task instance of a DAG run so it runs again, returning the updated run; `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that would be cleared.",
+    "clear_dag_run": "Clear every task instance of a DAG run so it runs again, returning the updated run as a `dict`; `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that would be cleared.",
     "get_upstream_dataset_events": "List the dataset events that triggered a DAG run; the list is empty for runs that datasets did not trigger.",
     "set_dag_run_note": "Write the note shown on a DAG run; returns the updated run.",
     # DagStats
@@ -527,7 +527,7 @@ OPERATION_DESCRIPTIONS = {
     "patch_pool": "Change a pool; with `update_mask` only the named fields change, otherwise both `name` and `slots` must be sent, and `default_pool` only accepts changes to `slots` and `include_deferred`.",
     "delete_pool": "Delete a pool; `default_pool` cannot be deleted.",
     # Provider
-    "get_providers": "List the provider packages installed in the webserver's environment, with their versions.",
+    "get_providers": "List the provider packages installed in the webserver's environment, with their versions, as a `dict`.",
     # Role
     "get_roles": "List roles with the permissions each grants (`order_by` takes `name` or `role_id`); answered with 400 unless the FAB auth manager is in use.",
     "post_role": "Create a role that grants the given actions on the given resources, all of which must already exist; a name already in use is answered with 409, and the answer is an empty role.",

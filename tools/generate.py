@@ -21,6 +21,7 @@ import sys
 import tempfile
 import textwrap
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,8 @@ def docstring(text: str, indent: str = "") -> str:
     """A docstring that fits the line length: on one line when it can, else wrapped."""
     if len(indent) + len(text) + 6 <= 110:
         return f'{indent}"""{text}"""'
-    body = textwrap.fill(text, width=110, initial_indent=indent, subsequent_indent=indent)
-    return f'{indent}"""{body.lstrip()}\n{indent}"""'
+    body = textwrap.fill(text, width=110, initial_indent=f'{indent}"""', subsequent_indent=indent)
+    return f'{body}\n{indent}"""'
 
 
 def sentence(text: str) -> str:
@@ -191,100 +192,144 @@ def python_name(field: str) -> str:
     return field.lstrip("_") if field.startswith("__") else field
 
 
-def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
-    description = MODEL_DESCRIPTIONS.get(name, f"The `{name}` object of the Airflow REST API.")
-    lines = [HEADER, docstring(f"{name}: {description}"), "", "from __future__ import annotations", ""]
-    if spec.is_string(schema):
-        lines += [
-            "from airflow_client.client.model_utils import ModelSimple",
-            "",
-            "",
-            f"class {name}(ModelSimple):",
-            docstring(sentence(description), "    "),
-            "",
-            "    __slots__ = ()",
-        ]
-        if "enum" in schema:
-            lines.append("    _allowed = (")
-            lines += [f'        "{v}",' for v in schema["enum"] if v is not None]
-            lines.append("    )")
-        if "pattern" in schema:
-            lines.append(f"    _pattern = {schema['pattern']!r}")
-        return "\n".join(lines) + "\n"
-    variants = schema.get("anyOf") or schema.get("oneOf")
-    if variants:
-        names = [spec.ref_name(v) for v in variants]
-        lines += [
-            "from airflow_client.client.model_utils import ModelOneOf",
-            "",
-            "",
-            f"class {name}(ModelOneOf):",
-            docstring(sentence(description), "    "),
-            "",
-            "    __slots__ = ()",
-            f'    _discriminator = "{schema["discriminator"]["propertyName"]}"',
-            f"    _variants = ({', '.join(repr(n) for n in names)},)",
-        ]
-        return "\n".join(lines) + "\n"
+def model_description(name: str) -> str:
+    return MODEL_DESCRIPTIONS.get(name, f"The `{name}` object of the Airflow REST API.")
 
-    props, required = spec.fields(schema)
-    wire_names = {python_name(f): f for f in props if python_name(f) != f}
-    props = {python_name(f): node for f, node in props.items()}
-    required = [python_name(f) for f in required]
-    # allOf parts that are other schemas become base classes: the model stays one flat class with
-    # every field, and the fields it shares with its parts are declared once, in the parts.
-    bases = [spec.ref_name(part) for part in schema.get("allOf", []) if spec.ref_name(part)]
-    inherited: set[str] = set()
-    for base in bases:
-        inherited |= {python_name(f) for f in spec.fields(spec.schemas[base])[0]}
-    annotations = {field: spec.annotation(node) for field, node in props.items() if field not in inherited}
-    read_only = [f for f, node in props.items() if node.get("readOnly")]
-    secret = [f for f, node in props.items() if f in SECRET_FIELDS or node.get("format") == "password"]
-    for field in annotations:
-        if not field.isidentifier() or keyword.iskeyword(field):
-            raise ValueError(f"{name}.{field} is not a Python identifier")
-    refs = sorted(set().union(*map(model_names_in, annotations.values())) - {name, *bases}) if annotations else []
-    typing_names = ["TYPE_CHECKING"] if refs else []
-    if any("Any" in a for a in annotations.values()):
+
+def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
+    """The module of one model: a string, a choice between other models, or an object with fields."""
+    description = model_description(name)
+    if spec.is_string(schema):
+        body = string_model(name, description, schema)
+    elif schema.get("anyOf") or schema.get("oneOf"):
+        body = one_of_model(spec, name, description, schema)
+    else:
+        body = object_model(ObjectModel.read(spec, name, schema), description)
+    head = [HEADER, docstring(f"{name}: {description}"), "", "from __future__ import annotations", ""]
+    return "\n".join(head + body) + "\n"
+
+
+def class_head(name: str, base: str, description: str) -> list[str]:
+    """The lines that open a model class, down to its empty `__slots__`."""
+    return ["", "", f"class {name}({base}):", docstring(sentence(description), "    "), "", "    __slots__ = ()"]
+
+
+def string_model(name: str, description: str, schema: dict[str, Any]) -> list[str]:
+    lines = ["from airflow_client.client.model_utils import ModelSimple", *class_head(name, "ModelSimple", description)]
+    if "enum" in schema:
+        lines += ["    _allowed = (", *(f'        "{v}",' for v in schema["enum"] if v is not None), "    )"]
+    if "pattern" in schema:
+        lines.append(f"    _pattern = {schema['pattern']!r}")
+    return lines
+
+
+def one_of_model(spec: Spec, name: str, description: str, schema: dict[str, Any]) -> list[str]:
+    variants = [spec.ref_name(v) for v in schema.get("anyOf") or schema["oneOf"]]
+    return [
+        "from airflow_client.client.model_utils import ModelOneOf",
+        *class_head(name, "ModelOneOf", description),
+        f'    _discriminator = "{schema["discriminator"]["propertyName"]}"',
+        f"    _variants = ({', '.join(repr(n) for n in variants)},)",
+    ]
+
+
+@dataclass
+class ObjectModel:
+    """A model with fields, every name spelt as in Python."""
+
+    name: str
+    bases: list[str]
+    fields: dict[str, str]  # the fields it declares itself (not its bases'), with their annotations
+    required: list[str]
+    read_only: list[str]
+    secret: list[str]
+    wire_names: dict[str, str]  # Python name -> JSON name, where the two differ
+
+    @classmethod
+    def read(cls, spec: Spec, name: str, schema: dict[str, Any]) -> ObjectModel:
+        props, required = spec.fields(schema)
+        wire_names = {python_name(f): f for f in props if python_name(f) != f}
+        props = {python_name(f): node for f, node in props.items()}
+        # allOf parts that are other schemas become base classes: the model stays one flat class with
+        # every field, and the fields it shares with its parts are declared once, in the parts.
+        bases = [base for part in schema.get("allOf", []) if (base := spec.ref_name(part))]
+        inherited = {python_name(f) for base in bases for f in spec.fields(spec.schemas[base])[0]}
+        fields = {field: spec.annotation(node) for field, node in props.items() if field not in inherited}
+        for field in fields:
+            if not field.isidentifier() or keyword.iskeyword(field):
+                raise ValueError(f"{name}.{field} is not a Python identifier")
+        return cls(
+            name=name,
+            bases=bases,
+            fields=fields,
+            required=[python_name(f) for f in required],
+            read_only=[f for f, node in props.items() if node.get("readOnly")],
+            secret=[f for f, node in props.items() if f in SECRET_FIELDS or node.get("format") == "password"],
+            wire_names=wire_names,
+        )
+
+    @property
+    def references(self) -> list[str]:
+        """The other models its own fields name: imported for type checking only."""
+        return sorted(set().union(*map(model_names_in, self.fields.values())) - {self.name, *self.bases})
+
+
+def object_model(model: ObjectModel, description: str) -> list[str]:
+    lines = model_imports(model) + class_head(model.name, ", ".join(model.bases) or "Model", description) + [""]
+    lines += [f"    {field}: {annotation}" for field, annotation in model.fields.items()]
+    lines += name_tuple(model, "_required", model.required)
+    lines += name_tuple(model, "_read_only", model.read_only)
+    lines += name_tuple(model, "_secret", model.secret)
+    if model.wire_names:
+        lines.append(f"    _wire_names = {mapping(model.wire_names)}")
+    if model.name in SERVER_NAMES:
+        lines.append(f"    _server_names = {mapping(SERVER_NAMES[model.name])}")
+    return lines
+
+
+def model_imports(model: ObjectModel) -> list[str]:
+    annotations = model.fields.values()
+    standard = []
+    if any("datetime" in a for a in annotations):
+        standard.append("from datetime import datetime")
+    if any(a == "date" or "date |" in a or "[date]" in a for a in annotations):
+        standard.append("from datetime import date")
+    typing_names = ["TYPE_CHECKING"] if model.references else []
+    if any("Any" in a for a in annotations):
         typing_names.append("Any")
-    if any(n in annotations for n in (*required, *read_only, *secret)):
+    if any(n in model.fields for n in (*model.required, *model.read_only, *model.secret)):
         typing_names.append("ClassVar")
-    if any("Literal[" in a for a in annotations.values()):
+    if any("Literal[" in a for a in annotations):
         typing_names.append("Literal")
-    if any("datetime" in a for a in annotations.values()):
-        lines.append("from datetime import datetime")
-    if any(a == "date" or "date |" in a or "[date]" in a for a in annotations.values()):
-        lines.append("from datetime import date")
     if typing_names:
-        lines.append(f"from typing import {', '.join(typing_names)}")
-    if len(lines) > 5:
-        lines.append("")
-    if bases:
-        lines += [f"from airflow_client.client.model.{snake_case(b)} import {b}" for b in bases]
+        standard.append(f"from typing import {', '.join(typing_names)}")
+    lines = [*standard, ""] if standard else []
+    if model.bases:
+        lines += [f"from airflow_client.client.model.{snake_case(b)} import {b}" for b in model.bases]
     else:
         lines.append("from airflow_client.client.model_utils import Model")
-    if refs:
+    if model.references:
         lines += ["", "if TYPE_CHECKING:"]
-        lines += [f"    from airflow_client.client.model.{snake_case(r)} import {r}" for r in refs]
-    lines += ["", "", f"class {name}({', '.join(bases) or 'Model'}):", docstring(sentence(description), "    ")]
-    lines += ["", "    __slots__ = ()", ""]
-    lines += [f"    {field}: {annotation}" for field, annotation in annotations.items()]
-    for attr, names in (("_required", required), ("_read_only", read_only), ("_secret", secret)):
-        # A subclass extends its bases' tuples with the names of its own fields only.
-        own = [n for n in names if n in annotations]
-        inherited_names = [f"*{b}.{attr}" for b in bases if any(n not in annotations for n in names)]
-        if own:
-            items = inherited_names + [f'"{n}"' for n in own]
-            one_line = f"    {attr}: ClassVar[tuple[str, ...]] = ({', '.join(items)},)"
-            if len(one_line) <= 110:
-                lines.append(one_line)
-            else:
-                lines += [f"    {attr}: ClassVar[tuple[str, ...]] = ("] + [f"        {n}," for n in items] + ["    )"]
-    if wire_names:
-        lines.append("    _wire_names = {" + ", ".join(f'"{k}": "{v}"' for k, v in wire_names.items()) + "}")
-    if name in SERVER_NAMES:
-        lines.append("    _server_names = {" + ", ".join(f'"{k}": "{v}"' for k, v in SERVER_NAMES[name].items()) + "}")
-    return "\n".join(lines) + "\n"
+        lines += [f"    from airflow_client.client.model.{snake_case(r)} import {r}" for r in model.references]
+    return lines
+
+
+def name_tuple(model: ObjectModel, attr: str, names: list[str]) -> list[str]:
+    """`_required`, `_read_only` or `_secret`, written only when the model's own fields add to it."""
+    own = [n for n in names if n in model.fields]
+    if not own:
+        return []
+    # A subclass extends its bases' tuples with the names of its own fields.
+    items = [f"*{b}.{attr}" for b in model.bases if any(n not in model.fields for n in names)]
+    items += [f'"{n}"' for n in own]
+    one_line = f"    {attr}: ClassVar[tuple[str, ...]] = ({', '.join(items)},)"
+    if len(one_line) <= 110:
+        return [one_line]
+    return [f"    {attr}: ClassVar[tuple[str, ...]] = (", *(f"        {n}," for n in items), "    )"]
+
+
+def mapping(pairs: dict[str, str]) -> str:
+    return "{" + ", ".join(f'"{k}": "{v}"' for k, v in pairs.items()) + "}"
 
 
 # -- APIs ----------------------------------------------------------------------------------------------
@@ -305,35 +350,51 @@ def success(op: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     raise ValueError(f"{op['operationId']} has no success answer")
 
 
-def render_operation(spec: Spec, entry: dict[str, Any], used: set[str]) -> list[str]:
+@dataclass
+class Operation:
+    """One operation as the API module and its reference page show it."""
+
+    name: str
+    method: str
+    path: str
+    summary: str
+    returns: str | None  # the `returns=` of the declaration: how a JSON answer is decoded
+    accept: tuple[str, ...]
+    required: list[tuple[str, str]]  # (name, annotation), in the spec's order
+    optional: list[tuple[str, str]]
+    body: str | None
+    content_types: tuple[str, ...]
+    where: dict[str, str]  # parameter -> path, query or body
+    errors: list[str]
+    answer_models: set[str]  # every model its answers name, errors and the parts of a composed answer too
+    composed: str  # a composed answer, returned as a dict, in words: "[A](A.md) or [B](B.md)"; else ""
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def return_annotation(self) -> str:
+        # An endpoint that can also answer text (`_headers={"Accept": "text/plain"}`) is annotated with
+        # its default JSON answer, as the reference documentation of these methods names it.
+        return self.returns or "None"
+
+    @property
+    def models(self) -> set[str]:
+        """The models its signature or its answers name: its API module binds all of them."""
+        found = set(self.answer_models)
+        if self.returns:
+            found |= model_names_in(self.returns)
+        for _, annotation in self.required + self.optional:
+            found |= model_names_in(annotation)
+        return found
+
+
+def read_operation(spec: Spec, entry: dict[str, Any]) -> Operation:
     op = entry["op"]
     op_id = op["operationId"]
-    _, answer = success(op)
-    contents = answer.get("content", {})
-    accept = tuple(contents)
-    returns = None
-    if "application/json" in contents:
-        schema = contents["application/json"]["schema"]
-        alternatives = [spec.ref_name(s) for s in schema.get("anyOf", [])]
-        # An allOf of a collection and CollectionInfo is that collection with its total: the model.
-        parts = [spec.ref_name(s) for s in schema.get("allOf", []) if spec.ref_name(s) != "CollectionInfo"]
-        returns = spec.ref_name(schema) or " | ".join(alternatives or parts) or INLINE_RESPONSES[op_id]
-    return_annotation = returns or "None"
-    # An endpoint that can also answer text (`_headers={"Accept": "text/plain"}`) is annotated with
-    # its default JSON answer, as the reference documentation of these methods names it.
-    if returns and not returns[0].isupper():
-        return_annotation = "Any"
-    if returns:
-        used.update(returns.split(" | "))
-
-    required: list[tuple[str, str]] = []
-    optional: list[tuple[str, str]] = []
-    for param in entry["params"]:
-        schema = param["schema"]
-        annotation = spec.annotation(schema)
-        if annotation == "datetime":
-            annotation = "datetime | str"
-        (required if param.get("required") or param["in"] == "path" else optional).append((param["name"], annotation))
+    required, optional = read_parameters(spec, entry["params"])
+    where = {p["name"]: p["in"] for p in entry["params"]}
     body_name = None
     content_types: tuple[str, ...] = ()
     if "requestBody" in op:
@@ -341,66 +402,146 @@ def render_operation(spec: Spec, entry: dict[str, Any], used: set[str]) -> list[
         content_types = tuple(body["content"])
         schema_name = spec.ref_name(body["content"]["application/json"]["schema"])
         assert schema_name, f"{op_id}: inline request body"
-        used.add(schema_name)
         body_name = snake_case(schema_name)
-        target = required if body.get("required") else optional
-        target.append((body_name, f"{schema_name} | dict[str, Any]"))
-
-    args = [f'"{entry["method"]} {entry["path"]}"']
-    if returns:
-        args.append(f'returns="{returns}"')
-    if body_name:
-        args.append(f'body="{body_name}"')
-    if content_types and content_types != ("application/json",):
-        args.append(f"content_types={content_types!r}")
-    if accept != ("application/json",):
-        args.append(f"accept={accept!r}")
-    lines = ["", "    @endpoint("] + [f"        {a}," for a in args] + ["    )"]
-    lines.append(f"    def {op_id}(")
-    lines.append("        self,")
-    lines += [f"        {n}: {a}," for n, a in required]
-    if optional:
-        lines.append("        *,")
-        lines += [f"        {n}: {a} | None = None," for n, a in optional]
-    lines.append("        **kwargs: Any,")
-    lines.append(f"    ) -> {return_annotation}:")
-    summary = OPERATION_DESCRIPTIONS.get(op_id, f"Call {entry['method']} {entry['path']}.")
-    lines.append(f'        """{summary}"""')
-    lines.append("        ...")
-    for _, annotation in required + optional:
-        used.update(model_names_in(annotation))
-    where = {p["name"]: p["in"] for p in entry["params"]}
-    if body_name:
         where[body_name] = "body"
-    errors = sorted(str(s) for s in op["responses"] if not str(s).startswith("2"))
-    entry["doc"] = {
-        "name": op_id, "route": f"{entry['method']} {entry['path']}", "summary": summary,
-        "required": required, "optional": optional, "where": where, "returns": return_annotation,
-        "accept": accept, "errors": errors,
-    }
+        (required if body.get("required") else optional).append((body_name, f"{schema_name} | dict[str, Any]"))
+    _, answer = success(op)
+    return Operation(
+        name=op_id,
+        method=entry["method"],
+        path=entry["path"],
+        summary=OPERATION_DESCRIPTIONS.get(op_id, f"Call {entry['method']} {entry['path']}."),
+        returns=answer_type(spec, op_id, answer),
+        accept=tuple(answer.get("content", {})),
+        required=required,
+        optional=optional,
+        body=body_name,
+        content_types=content_types,
+        where=where,
+        errors=sorted(str(s) for s in op["responses"] if not str(s).startswith("2")),
+        answer_models=answer_models(spec, op),
+        composed=composed_answer(spec, answer),
+    )
+
+
+def read_parameters(spec: Spec, params: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (name, annotation) of required and optional path and query parameters."""
+    required: list[tuple[str, str]] = []
+    optional: list[tuple[str, str]] = []
+    for param in params:
+        annotation = spec.annotation(param["schema"])
+        if annotation == "datetime":
+            annotation = "datetime | str"
+        (required if param.get("required") or param["in"] == "path" else optional).append((param["name"], annotation))
+    return required, optional
+
+
+def answer_type(spec: Spec, op_id: str, answer: dict[str, Any]) -> str | None:
+    """What a JSON success answer decodes to; None when the answer has no JSON form."""
+    contents = answer.get("content", {})
+    if "application/json" not in contents:
+        return None
+    schema = contents["application/json"]["schema"]
+    name = spec.ref_name(schema)
+    if name is not None:
+        return name
+    # An answer composed inline (anyOf, allOf) is returned as the JSON object received, the type the
+    # official client declares for it: scripts index it and `json.dumps` it.
+    if any(key in schema for key in ("anyOf", "oneOf", "allOf")):
+        return "dict[str, Any]"
+    return INLINE_RESPONSES[op_id]
+
+
+def composed_answer(spec: Spec, answer: dict[str, Any]) -> str:
+    """The parts of an answer composed inline, linked to their pages, for the reference page."""
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    for key, word in (("anyOf", " or "), ("oneOf", " or "), ("allOf", " and ")):
+        if key in schema:
+            return word.join(f"[{name}]({name}.md)" for part in schema[key] if (name := spec.ref_name(part)))
+    return ""
+
+
+def answer_models(spec: Spec, op: dict[str, Any]) -> set[str]:
+    """The schemas the answers of an operation name, at their top or as parts of a composed answer."""
+    found = set()
+    for answer in op["responses"].values():
+        for content in spec.resolve(answer).get("content", {}).values():
+            schema = content["schema"]
+            for node in [schema, *schema.get("anyOf", []), *schema.get("oneOf", []), *schema.get("allOf", [])]:
+                name = spec.ref_name(node)
+                if name is not None:
+                    found.add(name)
+    return found
+
+
+def render_operation(o: Operation) -> list[str]:
+    """An endpoint method: its declaration, its typed signature and its summary."""
+    args = [f'"{o.route}"']
+    if o.returns:
+        args.append(f'returns="{o.returns}"')
+    if o.body:
+        args.append(f'body="{o.body}"')
+    if o.content_types and o.content_types != ("application/json",):
+        args.append(f"content_types={o.content_types!r}")
+    if o.accept != ("application/json",):
+        args.append(f"accept={o.accept!r}")
+    lines = ["", "    @endpoint(", *(f"        {a}," for a in args), "    )"]
+    lines += [f"    def {o.name}(", "        self,", *(f"        {n}: {a}," for n, a in o.required)]
+    if o.optional:
+        lines += ["        *,", *(f"        {n}: {a} | None = None," for n, a in o.optional)]
+    lines += ["        **kwargs: Unpack[CallOptions],", f"    ) -> {o.return_annotation}:"]
+    lines += [docstring(o.summary, " " * 8), "        ..."]
     return lines
 
 
-def render_api(spec: Spec, tag: str, entries: list[dict[str, Any]]) -> tuple[str, set[str]]:
-    used: set[str] = set()
-    body: list[str] = []
-    for entry in entries:
-        body += render_operation(spec, entry, used)
-    text = "\n".join(body)
+def render_api(tag: str, operations: list[Operation]) -> str:
+    """An API module: its class with one declared method per operation, and the models they name."""
     cls = api_class_name(tag)
     description = API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")
+    methods = [line for o in operations for line in render_operation(o)]
+    named = sorted(set().union(*(o.models for o in operations)))
     # The decorated bodies are never run (the decorator sends the call), so `...` is their honest body.
     lines = [HEADER + '# mypy: disable-error-code="empty-body"\n', docstring(f"{cls}: {description}"), ""]
-    lines += ["from __future__ import annotations", ""]
-    if "datetime" in text:
+    lines += api_imports(methods, named)
+    lines += ["", *lazy_models(api_module_name(tag), cls, named)]
+    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), *methods]
+    return "\n".join(lines) + "\n"
+
+
+def api_imports(methods: list[str], named: list[str]) -> list[str]:
+    lines = ["from __future__ import annotations", ""]
+    if any("datetime" in line for line in methods):
         lines.append("from datetime import datetime")
-    lines += ["from typing import TYPE_CHECKING, Any", ""]
-    lines += ["from airflow_client.client.api_client import Api"]
-    lines += ["from airflow_client.client.endpoint import endpoint", ""]
-    lines.append("if TYPE_CHECKING:")
-    lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in sorted(used)]
-    lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), ""]
-    return "\n".join(lines) + text + "\n", used
+    uses_any = any("Any" in line for line in methods)
+    lines.append("from typing import TYPE_CHECKING, Any" if uses_any else "from typing import TYPE_CHECKING")
+    lines += ["", "from airflow_client.client.api_client import Api"]
+    lines += ["from airflow_client.client.endpoint import endpoint"]
+    lines += ["from airflow_client.client.lazy import lazy_exports", ""]
+    # Typing only: `Unpack` comes from typing_extensions, which the client does not need at run time.
+    lines += ["if TYPE_CHECKING:", "    from typing_extensions import Unpack", ""]
+    lines.append("    from airflow_client.client.endpoint import CallOptions")
+    lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in named]
+    return lines
+
+
+def lazy_models(module: str, cls: str, named: list[str]) -> list[str]:
+    """The module's public names: its class, and the models it names, imported when first read."""
+    return [
+        f"# Each model named here can be imported from this module (`from airflow_client.client.api.{module}",
+        f"# import {named[0]}`); it is imported when first read, so that importing the module stays cheap.",
+        "_MODELS = {",
+        *(f'    "{m}": "{snake_case(m)}",' for m in named),
+        "}",
+        "__all__ = [",
+        *(f'    "{n}",' for n in sorted([cls, *named], key=isort_order)),
+        "]",
+        '__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)',
+    ]
+
+
+def isort_order(name: str) -> tuple[int, str]:
+    """Constants, then classes, then the rest: the order ruff keeps `__all__` in."""
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
 
 def render_index(kind: str, names: dict[str, str], doc: str) -> str:
@@ -411,7 +552,7 @@ def render_index(kind: str, names: dict[str, str], doc: str) -> str:
         "from airflow_client.client.lazy import lazy_exports\n\n"
         f"_MODULES = {{\n{entries}\n}}\n\n"
         "__all__ = sorted(_MODULES)\n"
-        f'__getattr__, __dir__ = lazy_exports("airflow_client.client.{kind}", _MODULES)\n'
+        f'__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.{kind}", _MODULES)\n'
     )
 
 
@@ -422,7 +563,7 @@ def doc_type(annotation: str) -> str:
     return annotation.replace("|", "\\|")
 
 
-def render_api_doc(tag: str, entries: list[dict[str, Any]]) -> str:
+def render_api_doc(tag: str, operations: list[Operation]) -> str:
     cls = api_class_name(tag)
     out = [f"# {cls}", "", sentence(API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")), ""]
     intro = API_INTRODUCTIONS.get(tag)
@@ -430,24 +571,25 @@ def render_api_doc(tag: str, entries: list[dict[str, Any]]) -> str:
         out += [intro.strip(), ""]
     out += [f"`from airflow_client.client.api.{api_module_name(tag)} import {cls}`", ""]
     out += ["| method | request |", "|---|---|"]
-    out += [f"| [{e['doc']['name']}](#{e['doc']['name']}) | `{e['doc']['route']}` |" for e in entries]
-    for e in entries:
-        d = e["doc"]
-        args = [n for n, _ in d["required"]]
-        if d["optional"]:
-            args.append("*, " + ", ".join(n + "=None" for n, _ in d["optional"]))
-        out += ["", f"## {d['name']}", "", "```python", f"{d['name']}({', '.join(args)}) -> {d['returns']}", "```", ""]
-        out += [d["summary"], "", f"`{d['route']}`", ""]
-        if d["required"] or d["optional"]:
+    out += [f"| [{o.name}](#{o.name}) | `{o.route}` |" for o in operations]
+    for o in operations:
+        args = [n for n, _ in o.required]
+        if o.optional:
+            args.append("*, " + ", ".join(n + "=None" for n, _ in o.optional))
+        out += ["", f"## {o.name}", "", "```python", f"{o.name}({', '.join(args)}) -> {o.return_annotation}", "```", ""]
+        out += [o.summary, "", f"`{o.route}`", ""]
+        if o.required or o.optional:
             out += ["| parameter | type | sent in | required |", "|---|---|---|---|"]
-            out += [f"| `{n}` | {doc_type(a)} | {d['where'][n]} | yes |" for n, a in d["required"]]
-            out += [f"| `{n}` | {doc_type(a)} | {d['where'][n]} | no |" for n, a in d["optional"]]
+            out += [f"| `{n}` | {doc_type(a)} | {o.where[n]} | yes |" for n, a in o.required]
+            out += [f"| `{n}` | {doc_type(a)} | {o.where[n]} | no |" for n, a in o.optional]
             out.append("")
-        kinds = d["returns"].split(" | ")
+        kinds = o.return_annotation.split(" | ")
         linked = " or ".join(f"[{r}]({r}.md)" if r[0].isupper() and r != "None" else f"`{r}`" for r in kinds)
-        out.append(f"Returns {linked}" + (f"; answers in {', '.join(d['accept'])}." if d["accept"] else "."))
-        if d["errors"]:
-            out += ["", f"Error statuses the server documents: {', '.join(d['errors'])}."]
+        if o.composed:
+            linked += f", the JSON object as received: the fields of {o.composed}"
+        out.append(f"Returns {linked}" + (f"; answers in {', '.join(o.accept)}." if o.accept else "."))
+        if o.errors:
+            out += ["", f"Error statuses the server documents: {', '.join(o.errors)}."]
     out += ["", "Every method also takes the call options described in [the call options guide](call-options.md)."]
     return "\n".join(out) + "\n"
 
@@ -500,19 +642,18 @@ def main() -> None:
     args = parser.parse_args()
     spec = Spec(load_spec(args.spec))
 
-    by_tag: dict[str, list[dict[str, Any]]] = {}
+    by_tag: dict[str, list[Operation]] = {}
     for entry in spec.operations():
-        by_tag.setdefault(entry["op"]["tags"][0], []).append(entry)
+        by_tag.setdefault(entry["op"]["tags"][0], []).append(read_operation(spec, entry))
 
     models: set[str] = {"Error"}
     apis: dict[str, str] = {}
     DOCS.mkdir(exist_ok=True)
-    for tag in by_tag:
-        text, used = render_api(spec, tag, by_tag[tag])
-        (PACKAGE / "api" / f"{api_module_name(tag)}.py").write_text(text)
-        (DOCS / f"{api_class_name(tag)}.md").write_text(render_api_doc(tag, by_tag[tag]))
+    for tag, operations in by_tag.items():
+        (PACKAGE / "api" / f"{api_module_name(tag)}.py").write_text(render_api(tag, operations))
+        (DOCS / f"{api_class_name(tag)}.md").write_text(render_api_doc(tag, operations))
         apis[api_class_name(tag)] = api_module_name(tag)
-        models |= used
+        models |= set().union(*(o.models for o in operations))
     for name in sorted(models):
         if name in spec.schemas:
             spec.referenced(spec.schemas[name], models)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -184,3 +185,31 @@ def test_a_timestamp_that_does_not_parse_reads_as_received_every_time(server, ti
     server.default = Answer(body=task_instance_json(end_date="soon"))
     ti = ti_api.get_task_instance("d", "r", "t")
     assert ti.end_date == ti["end_date"] == ti.get("end_date") == ti.to_dict()["end_date"] == "soon"
+
+
+def test_clear_dag_run_returns_the_decoded_json_object_as_is(server, api_client):
+    # The spec answers "a DAGRun or a TaskInstanceCollection" (anyOf): the object is returned as received.
+    from airflow_client.client.api.dag_run_api import DAGRunApi
+
+    api = DAGRunApi(api_client)
+    report = {"task_instances": [task_instance_json()], "total_entries": 1}
+    server.reply(Answer(body=report))
+    answer = api.clear_dag_run("example", "manual__1", {"dry_run": True})
+    assert type(answer) is dict and answer == report
+    assert json.loads(json.dumps(answer)) == report
+    run = {"dag_id": "example", "dag_run_id": "manual__1", "state": "queued", "end_date": None}
+    server.reply(Answer(body=run))
+    answer = api.clear_dag_run("example", "manual__1", {"dry_run": False})
+    assert type(answer) is dict and answer == run
+
+
+def test_get_providers_returns_the_decoded_json_object_as_is(server, api_client):
+    # The spec answers "a ProviderCollection and a CollectionInfo" (allOf): the object is returned as received.
+    from airflow_client.client.api.provider_api import ProviderApi
+
+    page = {"providers": [{"package_name": "apache-airflow-providers-http", "description": "HTTP", "version": "4.1.0"}],
+            "total_entries": 1}
+    server.reply(Answer(body=page))
+    answer = ProviderApi(api_client).get_providers()
+    assert type(answer) is dict and answer == page
+    assert json.loads(json.dumps(answer)) == page

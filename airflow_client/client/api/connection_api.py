@@ -11,11 +11,33 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.connection import Connection
     from airflow_client.client.model.connection_collection import ConnectionCollection
     from airflow_client.client.model.connection_test import ConnectionTest
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.connection_api
+# import Connection`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Connection": "connection",
+    "ConnectionCollection": "connection_collection",
+    "ConnectionTest": "connection_test",
+    "Error": "error",
+}
+__all__ = [
+    "Connection",
+    "ConnectionApi",
+    "ConnectionCollection",
+    "ConnectionTest",
+    "Error",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class ConnectionApi(Api):
@@ -31,9 +53,12 @@ class ConnectionApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ConnectionCollection:
-        """List the connections stored in the metadata database, a page at a time, without passwords or `extra` (`order_by` takes `connection_id`, `conn_type`, `description`, `host`, `port` or `id`, with a leading `-` to reverse)."""
+        """List the connections stored in the metadata database, a page at a time, without passwords or
+        `extra` (`order_by` takes `connection_id`, `conn_type`, `description`, `host`, `port` or `id`, with a
+        leading `-` to reverse).
+        """
         ...
 
     @endpoint(
@@ -44,9 +69,11 @@ class ConnectionApi(Api):
     def post_connection(
         self,
         connection: Connection | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Connection:
-        """Create a connection; `connection_id` and `conn_type` are required, and an id already in use is answered with 409."""
+        """Create a connection; `connection_id` and `conn_type` are required, and an id already in use is
+        answered with 409.
+        """
         ...
 
     @endpoint(
@@ -56,9 +83,11 @@ class ConnectionApi(Api):
     def get_connection(
         self,
         connection_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Connection:
-        """Read one connection; the password is never returned, and keys of `extra` that look secret come back as `***`."""
+        """Read one connection; the password is never returned, and keys of `extra` that look secret come back
+        as `***`.
+        """
         ...
 
     @endpoint(
@@ -72,9 +101,11 @@ class ConnectionApi(Api):
         connection: Connection | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Connection:
-        """Change a connection; with `update_mask` only the named fields are taken from the body, otherwise every field sent is written, and the connection id cannot be changed."""
+        """Change a connection; with `update_mask` only the named fields are taken from the body, otherwise
+        every field sent is written, and the connection id cannot be changed.
+        """
         ...
 
     @endpoint(
@@ -84,7 +115,7 @@ class ConnectionApi(Api):
     def delete_connection(
         self,
         connection_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a connection from the metadata database."""
         ...
@@ -97,7 +128,10 @@ class ConnectionApi(Api):
     def test_connection(
         self,
         connection: Connection | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ConnectionTest:
-        """Try the given connection fields with the hook of their `conn_type`, without saving anything, and return whether it worked with the hook's message; the server answers 403 unless `[core] test_connection` is `Enabled`."""
+        """Try the given connection fields with the hook of their `conn_type`, without saving anything, and
+        return whether it worked with the hook's message; the server answers 403 unless `[core]
+        test_connection` is `Enabled`.
+        """
         ...

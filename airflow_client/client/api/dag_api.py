@@ -11,22 +11,56 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.clear_task_instances import ClearTaskInstances
     from airflow_client.client.model.dag import DAG
     from airflow_client.client.model.dag_collection import DAGCollection
     from airflow_client.client.model.dag_detail import DAGDetail
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.inline_response200 import InlineResponse200
     from airflow_client.client.model.task import Task
     from airflow_client.client.model.task_collection import TaskCollection
     from airflow_client.client.model.task_instance_reference_collection import TaskInstanceReferenceCollection
     from airflow_client.client.model.update_task_instances_state import UpdateTaskInstancesState
 
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_api
+# import ClearTaskInstances`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "ClearTaskInstances": "clear_task_instances",
+    "DAG": "dag",
+    "DAGCollection": "dag_collection",
+    "DAGDetail": "dag_detail",
+    "Error": "error",
+    "InlineResponse200": "inline_response200",
+    "Task": "task",
+    "TaskCollection": "task_collection",
+    "TaskInstanceReferenceCollection": "task_instance_reference_collection",
+    "UpdateTaskInstancesState": "update_task_instances_state",
+}
+__all__ = [
+    "DAG",
+    "ClearTaskInstances",
+    "DAGApi",
+    "DAGCollection",
+    "DAGDetail",
+    "Error",
+    "InlineResponse200",
+    "Task",
+    "TaskCollection",
+    "TaskInstanceReferenceCollection",
+    "UpdateTaskInstancesState",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
+
 
 class DAGApi(Api):
-    """List DAGs, pause and unpause them, read their details, tasks and source, delete their records, and clear
-    or set the state of their task instances.
+    """List DAGs, pause and unpause them, read their details, tasks and source, delete their records, and
+    clear or set the state of their task instances.
     """
 
     @endpoint(
@@ -44,9 +78,12 @@ class DAGApi(Api):
         paused: bool | None = None,
         fields: list[str] | None = None,
         dag_id_pattern: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGCollection:
-        """List the DAGs the caller may read, a page at a time; `dag_id_pattern` matches part of the id regardless of case, `tags` keeps DAGs with any of the tags, `only_active` (true unless set) leaves out DAGs whose file is gone, and `fields` limits the fields returned."""
+        """List the DAGs the caller may read, a page at a time; `dag_id_pattern` matches part of the id
+        regardless of case, `tags` keeps DAGs with any of the tags, `only_active` (true unless set) leaves out
+        DAGs whose file is gone, and `fields` limits the fields returned.
+        """
         ...
 
     @endpoint(
@@ -64,9 +101,12 @@ class DAGApi(Api):
         tags: list[str] | None = None,
         update_mask: list[str] | None = None,
         only_active: bool | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGCollection:
-        """Pause or unpause, through `is_paused`, every DAG whose id contains `dag_id_pattern` (`~` for all), optionally only those with one of `tags`; only the first `limit` matches (100 by default) are changed, and `is_paused` is the only field that can be."""
+        """Pause or unpause, through `is_paused`, every DAG whose id contains `dag_id_pattern` (`~` for all),
+        optionally only those with one of `tags`; only the first `limit` matches (100 by default) are changed,
+        and `is_paused` is the only field that can be.
+        """
         ...
 
     @endpoint(
@@ -78,9 +118,11 @@ class DAGApi(Api):
         dag_id: str,
         *,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAG:
-        """Read one DAG as stored in the metadata database (pause state, schedule, next run, tags, limits); `fields` limits the fields returned."""
+        """Read one DAG as stored in the metadata database (pause state, schedule, next run, tags, limits);
+        `fields` limits the fields returned.
+        """
         ...
 
     @endpoint(
@@ -94,9 +136,11 @@ class DAGApi(Api):
         dag: DAG | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAG:
-        """Pause or unpause one DAG by sending `is_paused`, the only field that can be changed; `update_mask`, if given, must be `['is_paused']`."""
+        """Pause or unpause one DAG by sending `is_paused`, the only field that can be changed; `update_mask`,
+        if given, must be `['is_paused']`.
+        """
         ...
 
     @endpoint(
@@ -106,9 +150,12 @@ class DAGApi(Api):
     def delete_dag(
         self,
         dag_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Delete every record of a DAG from the metadata database (runs, task instances and the rest); the DAG comes back at the next parse if its file is still there, and the server answers 409 while any of its task instances is running."""
+        """Delete every record of a DAG from the metadata database (runs, task instances and the rest); the
+        DAG comes back at the next parse if its file is still there, and the server answers 409 while any of
+        its task instances is running.
+        """
         ...
 
     @endpoint(
@@ -120,9 +167,12 @@ class DAGApi(Api):
         self,
         dag_id: str,
         clear_task_instances: ClearTaskInstances | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReferenceCollection:
-        """Clear task instances of a DAG so the scheduler runs them again, chosen by a `dag_run_id` or a date range plus `task_ids`, relatives and state filters; `dry_run` and `only_failed` are true unless set, so by default it only lists the failed task instances that would be cleared."""
+        """Clear task instances of a DAG so the scheduler runs them again, chosen by a `dag_run_id` or a date
+        range plus `task_ids`, relatives and state filters; `dry_run` and `only_failed` are true unless set,
+        so by default it only lists the failed task instances that would be cleared.
+        """
         ...
 
     @endpoint(
@@ -134,9 +184,12 @@ class DAGApi(Api):
         self,
         dag_id: str,
         update_task_instances_state: UpdateTaskInstancesState | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReferenceCollection:
-        """Set the state of one task in one run (given by either `dag_run_id` or `execution_date`) and, if asked, of its upstream, downstream, past or future relatives; all four `include_*` flags must be sent, and `dry_run` is true unless set, which only lists the task instances that would change."""
+        """Set the state of one task in one run (given by either `dag_run_id` or `execution_date`) and, if
+        asked, of its upstream, downstream, past or future relatives; all four `include_*` flags must be sent,
+        and `dry_run` is true unless set, which only lists the task instances that would change.
+        """
         ...
 
     @endpoint(
@@ -146,9 +199,11 @@ class DAGApi(Api):
     def reparse_dag_file(
         self,
         file_token: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Ask the DAG processor to parse the file behind a DAG's `file_token` ahead of its turn; the 201 answer has no body and only means the request was queued."""
+        """Ask the DAG processor to parse the file behind a DAG's `file_token` ahead of its turn; the 201
+        answer has no body and only means the request was queued.
+        """
         ...
 
     @endpoint(
@@ -160,9 +215,11 @@ class DAGApi(Api):
         dag_id: str,
         *,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGDetail:
-        """Read one DAG with what its parsed object adds to the stored record (time zone, catchup, params, start and end dates, run timeout, documentation); `fields` limits the fields returned."""
+        """Read one DAG with what its parsed object adds to the stored record (time zone, catchup, params,
+        start and end dates, run timeout, documentation); `fields` limits the fields returned.
+        """
         ...
 
     @endpoint(
@@ -174,9 +231,11 @@ class DAGApi(Api):
         dag_id: str,
         *,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskCollection:
-        """List the tasks of a DAG with their operator settings; `order_by` names a task attribute (default `task_id`), with a leading `-` to reverse."""
+        """List the tasks of a DAG with their operator settings; `order_by` names a task attribute (default
+        `task_id`), with a leading `-` to reverse.
+        """
         ...
 
     @endpoint(
@@ -187,9 +246,11 @@ class DAGApi(Api):
         self,
         dag_id: str,
         task_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Task:
-        """Read one task of a DAG: its operator class, owner, retries, pool, trigger rule, downstream task ids and other settings."""
+        """Read one task of a DAG: its operator class, owner, retries, pool, trigger rule, downstream task ids
+        and other settings.
+        """
         ...
 
     @endpoint(
@@ -200,7 +261,9 @@ class DAGApi(Api):
     def get_dag_source(
         self,
         file_token: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> InlineResponse200:
-        """Read the source code of a DAG file, by the `file_token` of one of its DAGs; JSON by default (`content`), and `_headers={'Accept': 'text/plain'}` returns the text."""
+        """Read the source code of a DAG file, by the `file_token` of one of its DAGs; JSON by default
+        (`content`), and `_headers={'Accept': 'text/plain'}` returns the text.
+        """
         ...

@@ -10,16 +10,48 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.clear_dag_run import ClearDagRun
     from airflow_client.client.model.dag_run import DAGRun
     from airflow_client.client.model.dag_run_collection import DAGRunCollection
     from airflow_client.client.model.dataset_event_collection import DatasetEventCollection
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.list_dag_runs_form import ListDagRunsForm
     from airflow_client.client.model.set_dag_run_note import SetDagRunNote
     from airflow_client.client.model.task_instance_collection import TaskInstanceCollection
     from airflow_client.client.model.update_dag_run_state import UpdateDagRunState
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_run_api
+# import ClearDagRun`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "ClearDagRun": "clear_dag_run",
+    "DAGRun": "dag_run",
+    "DAGRunCollection": "dag_run_collection",
+    "DatasetEventCollection": "dataset_event_collection",
+    "Error": "error",
+    "ListDagRunsForm": "list_dag_runs_form",
+    "SetDagRunNote": "set_dag_run_note",
+    "TaskInstanceCollection": "task_instance_collection",
+    "UpdateDagRunState": "update_dag_run_state",
+}
+__all__ = [
+    "ClearDagRun",
+    "DAGRun",
+    "DAGRunApi",
+    "DAGRunCollection",
+    "DatasetEventCollection",
+    "Error",
+    "ListDagRunsForm",
+    "SetDagRunNote",
+    "TaskInstanceCollection",
+    "UpdateDagRunState",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DAGRunApi(Api):
@@ -46,9 +78,12 @@ class DAGRunApi(Api):
         state: list[str] | None = None,
         order_by: str | None = None,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRunCollection:
-        """List the runs of one DAG, or of every DAG the caller may read with `~` as the id, filtered by logical date (`execution_date_*`), start, end and update times and `state`; `fields` limits the fields returned."""
+        """List the runs of one DAG, or of every DAG the caller may read with `~` as the id, filtered by
+        logical date (`execution_date_*`), start, end and update times and `state`; `fields` limits the fields
+        returned.
+        """
         ...
 
     @endpoint(
@@ -60,9 +95,12 @@ class DAGRunApi(Api):
         self,
         dag_id: str,
         dag_run: DAGRun | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
-        """Trigger a DAG: create a manual run in the `queued` state, with optional `dag_run_id`, `logical_date`, `conf`, `note` and data interval; a run id or logical date already in use is answered with 409, and a DAG whose file has import errors with 400."""
+        """Trigger a DAG: create a manual run in the `queued` state, with optional `dag_run_id`,
+        `logical_date`, `conf`, `note` and data interval; a run id or logical date already in use is answered
+        with 409, and a DAG whose file has import errors with 400.
+        """
         ...
 
     @endpoint(
@@ -73,9 +111,11 @@ class DAGRunApi(Api):
     def get_dag_runs_batch(
         self,
         list_dag_runs_form: ListDagRunsForm | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRunCollection:
-        """List DAG runs across DAGs, with the filters in a request body (`dag_ids`, `states`, date ranges, `order_by`, `page_offset`, `page_limit`)."""
+        """List DAG runs across DAGs, with the filters in a request body (`dag_ids`, `states`, date ranges,
+        `order_by`, `page_offset`, `page_limit`).
+        """
         ...
 
     @endpoint(
@@ -88,7 +128,7 @@ class DAGRunApi(Api):
         dag_run_id: str,
         *,
         fields: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
         """Read one DAG run; `fields` limits the fields returned."""
         ...
@@ -103,9 +143,11 @@ class DAGRunApi(Api):
         dag_id: str,
         dag_run_id: str,
         update_dag_run_state: UpdateDagRunState | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
-        """Set the state of a DAG run: `success` marks its task instances successful, `failed` fails the running ones and skips those not yet finished, and `queued` only changes the run's own state."""
+        """Set the state of a DAG run: `success` marks its task instances successful, `failed` fails the
+        running ones and skips those not yet finished, and `queued` only changes the run's own state.
+        """
         ...
 
     @endpoint(
@@ -116,14 +158,14 @@ class DAGRunApi(Api):
         self,
         dag_id: str,
         dag_run_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a DAG run and its task instances."""
         ...
 
     @endpoint(
         "POST /dags/{dag_id}/dagRuns/{dag_run_id}/clear",
-        returns="DAGRun | TaskInstanceCollection",
+        returns="dict[str, Any]",
         body="clear_dag_run",
     )
     def clear_dag_run(
@@ -131,9 +173,12 @@ class DAGRunApi(Api):
         dag_id: str,
         dag_run_id: str,
         clear_dag_run: ClearDagRun | dict[str, Any],
-        **kwargs: Any,
-    ) -> DAGRun | TaskInstanceCollection:
-        """Clear every task instance of a DAG run so it runs again, returning the updated run; `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that would be cleared."""
+        **kwargs: Unpack[CallOptions],
+    ) -> dict[str, Any]:
+        """Clear every task instance of a DAG run so it runs again, returning the updated run as a `dict`;
+        `dry_run` is true unless set, and then nothing changes and the answer lists the task instances that
+        would be cleared.
+        """
         ...
 
     @endpoint(
@@ -144,9 +189,11 @@ class DAGRunApi(Api):
         self,
         dag_id: str,
         dag_run_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DatasetEventCollection:
-        """List the dataset events that triggered a DAG run; the list is empty for runs that datasets did not trigger."""
+        """List the dataset events that triggered a DAG run; the list is empty for runs that datasets did not
+        trigger.
+        """
         ...
 
     @endpoint(
@@ -159,7 +206,7 @@ class DAGRunApi(Api):
         dag_id: str,
         dag_run_id: str,
         set_dag_run_note: SetDagRunNote | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DAGRun:
         """Write the note shown on a DAG run; returns the updated run."""
         ...

@@ -5,13 +5,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.dag_stats_collection_schema import DagStatsCollectionSchema
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_stats_api
+# import DagStatsCollectionSchema`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "DagStatsCollectionSchema": "dag_stats_collection_schema",
+    "Error": "error",
+}
+__all__ = [
+    "DagStatsApi",
+    "DagStatsCollectionSchema",
+    "Error",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DagStatsApi(Api):
@@ -24,7 +42,9 @@ class DagStatsApi(Api):
     def get_dag_stats(
         self,
         dag_ids: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DagStatsCollectionSchema:
-        """Count the runs of each DAG in `dag_ids` (one comma-separated string) in each run state, leaving out DAGs the caller may not read."""
+        """Count the runs of each DAG in `dag_ids` (one comma-separated string) in each run state, leaving out
+        DAGs the caller may not read.
+        """
         ...

@@ -5,13 +5,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.dag_warning_collection import DagWarningCollection
+    from airflow_client.client.model.error import Error
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.dag_warning_api
+# import DagWarningCollection`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "DagWarningCollection": "dag_warning_collection",
+    "Error": "error",
+}
+__all__ = [
+    "DagWarningApi",
+    "DagWarningCollection",
+    "Error",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class DagWarningApi(Api):
@@ -29,7 +47,9 @@ class DagWarningApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> DagWarningCollection:
-        """List DAG warnings, optionally only those of one `dag_id` or one `warning_type` (`non-existent pool` is the only type in Airflow 2.11)."""
+        """List DAG warnings, optionally only those of one `dag_id` or one `warning_type` (`non-existent pool`
+        is the only type in Airflow 2.11).
+        """
         ...

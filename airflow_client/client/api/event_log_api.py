@@ -6,14 +6,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.event_log import EventLog
     from airflow_client.client.model.event_log_collection import EventLogCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.event_log_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "EventLog": "event_log",
+    "EventLogCollection": "event_log_collection",
+}
+__all__ = [
+    "Error",
+    "EventLog",
+    "EventLogApi",
+    "EventLogCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class EventLogApi(Api):
@@ -40,9 +60,11 @@ class EventLogApi(Api):
         after: datetime | str | None = None,
         included_events: str | None = None,
         excluded_events: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> EventLogCollection:
-        """List audit log entries, filtered by DAG, task, run, map index, try number, `event`, `owner` and time (`after`, `before`); `included_events` and `excluded_events` take comma-separated event names."""
+        """List audit log entries, filtered by DAG, task, run, map index, try number, `event`, `owner` and
+        time (`after`, `before`); `included_events` and `excluded_events` take comma-separated event names.
+        """
         ...
 
     @endpoint(
@@ -52,7 +74,7 @@ class EventLogApi(Api):
     def get_event_log(
         self,
         event_log_id: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> EventLog:
         """Read one audit log entry by its id."""
         ...

@@ -5,14 +5,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.import_error import ImportError
     from airflow_client.client.model.import_error_collection import ImportErrorCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.import_error_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "ImportError": "import_error",
+    "ImportErrorCollection": "import_error_collection",
+}
+__all__ = [
+    "Error",
+    "ImportError",
+    "ImportErrorApi",
+    "ImportErrorCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class ImportErrorApi(Api):
@@ -28,9 +48,11 @@ class ImportErrorApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ImportErrorCollection:
-        """List the DAG files that failed to import, leaving out files none of whose DAGs the caller may read and redacting the stack trace unless the caller may read all of them."""
+        """List the DAG files that failed to import, leaving out files none of whose DAGs the caller may read
+        and redacting the stack trace unless the caller may read all of them.
+        """
         ...
 
     @endpoint(
@@ -40,7 +62,9 @@ class ImportErrorApi(Api):
     def get_import_error(
         self,
         import_error_id: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ImportError:
-        """Read one import error by its id; the stack trace is redacted unless the caller may read every DAG of the file."""
+        """Read one import error by its id; the stack trace is redacted unless the caller may read every DAG
+        of the file.
+        """
         ...

@@ -5,14 +5,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
     from airflow_client.client.model.health_info import HealthInfo
     from airflow_client.client.model.version_info import VersionInfo
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.monitoring_api
+# import HealthInfo`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "HealthInfo": "health_info",
+    "VersionInfo": "version_info",
+}
+__all__ = [
+    "HealthInfo",
+    "MonitoringApi",
+    "VersionInfo",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class MonitoringApi(Api):
@@ -24,9 +41,11 @@ class MonitoringApi(Api):
     )
     def get_health(
         self,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> HealthInfo:
-        """Report the status of the metadata database, scheduler, triggerer and standalone DAG processor, with their latest heartbeats; needs no credentials."""
+        """Report the status of the metadata database, scheduler, triggerer and standalone DAG processor, with
+        their latest heartbeats; needs no credentials.
+        """
         ...
 
     @endpoint(
@@ -35,7 +54,9 @@ class MonitoringApi(Api):
     )
     def get_version(
         self,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> VersionInfo:
-        """Read the Airflow version of the server and the git revision it was built from, if known; needs no credentials."""
+        """Read the Airflow version of the server and the git revision it was built from, if known; needs no
+        credentials.
+        """
         ...

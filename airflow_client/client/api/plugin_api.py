@@ -5,13 +5,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.plugin_collection import PluginCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.plugin_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "PluginCollection": "plugin_collection",
+}
+__all__ = [
+    "Error",
+    "PluginApi",
+    "PluginCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class PluginApi(Api):
@@ -26,7 +44,9 @@ class PluginApi(Api):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> PluginCollection:
-        """List the plugins the webserver loaded and what each adds: hooks, executors, macros, views, menu items, operator links, listeners, timetables and dependency rules."""
+        """List the plugins the webserver loaded and what each adds: hooks, executors, macros, views, menu
+        items, operator links, listeners, timetables and dependency rules.
+        """
         ...

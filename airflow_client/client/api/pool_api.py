@@ -9,10 +9,30 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.pool import Pool
     from airflow_client.client.model.pool_collection import PoolCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.pool_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "Pool": "pool",
+    "PoolCollection": "pool_collection",
+}
+__all__ = [
+    "Error",
+    "Pool",
+    "PoolApi",
+    "PoolCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class PoolApi(Api):
@@ -28,9 +48,11 @@ class PoolApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> PoolCollection:
-        """List pools with their slot counts and how many slots are running, queued, scheduled, deferred and open (`order_by` takes `name`, `slots` or `id`)."""
+        """List pools with their slot counts and how many slots are running, queued, scheduled, deferred and
+        open (`order_by` takes `name`, `slots` or `id`).
+        """
         ...
 
     @endpoint(
@@ -41,7 +63,7 @@ class PoolApi(Api):
     def post_pool(
         self,
         pool: Pool | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Pool:
         """Create a pool; `name` and `slots` are required, and a name already in use is answered with 409."""
         ...
@@ -53,7 +75,7 @@ class PoolApi(Api):
     def get_pool(
         self,
         pool_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Pool:
         """Read one pool and how its slots are in use."""
         ...
@@ -69,9 +91,11 @@ class PoolApi(Api):
         pool: Pool | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Pool:
-        """Change a pool; with `update_mask` only the named fields change, otherwise both `name` and `slots` must be sent, and `default_pool` only accepts changes to `slots` and `include_deferred`."""
+        """Change a pool; with `update_mask` only the named fields change, otherwise both `name` and `slots`
+        must be sent, and `default_pool` only accepts changes to `slots` and `include_deferred`.
+        """
         ...
 
     @endpoint(
@@ -81,7 +105,7 @@ class PoolApi(Api):
     def delete_pool(
         self,
         pool_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a pool; `default_pool` cannot be deleted."""
         ...

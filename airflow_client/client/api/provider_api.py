@@ -9,9 +9,30 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.collection_info import CollectionInfo
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.provider_collection import ProviderCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.provider_api
+# import CollectionInfo`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "CollectionInfo": "collection_info",
+    "Error": "error",
+    "ProviderCollection": "provider_collection",
+}
+__all__ = [
+    "CollectionInfo",
+    "Error",
+    "ProviderApi",
+    "ProviderCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class ProviderApi(Api):
@@ -19,11 +40,13 @@ class ProviderApi(Api):
 
     @endpoint(
         "GET /providers",
-        returns="ProviderCollection",
+        returns="dict[str, Any]",
     )
     def get_providers(
         self,
-        **kwargs: Any,
-    ) -> ProviderCollection:
-        """List the provider packages installed in the webserver's environment, with their versions."""
+        **kwargs: Unpack[CallOptions],
+    ) -> dict[str, Any]:
+        """List the provider packages installed in the webserver's environment, with their versions, as a
+        `dict`.
+        """
         ...

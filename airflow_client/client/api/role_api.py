@@ -11,10 +11,30 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.role import Role
     from airflow_client.client.model.role_collection import RoleCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.role_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "Role": "role",
+    "RoleCollection": "role_collection",
+}
+__all__ = [
+    "Error",
+    "Role",
+    "RoleApi",
+    "RoleCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class RoleApi(Api):
@@ -31,9 +51,11 @@ class RoleApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> RoleCollection:
-        """List roles with the permissions each grants (`order_by` takes `name` or `role_id`); answered with 400 unless the FAB auth manager is in use."""
+        """List roles with the permissions each grants (`order_by` takes `name` or `role_id`); answered with
+        400 unless the FAB auth manager is in use.
+        """
         ...
 
     @endpoint(
@@ -44,9 +66,11 @@ class RoleApi(Api):
     def post_role(
         self,
         role: Role | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Role:
-        """Create a role that grants the given actions on the given resources, all of which must already exist; a name already in use is answered with 409, and the answer is an empty role."""
+        """Create a role that grants the given actions on the given resources, all of which must already
+        exist; a name already in use is answered with 409, and the answer is an empty role.
+        """
         ...
 
     @endpoint(
@@ -56,7 +80,7 @@ class RoleApi(Api):
     def get_role(
         self,
         role_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Role:
         """Read one role and the permissions it grants."""
         ...
@@ -72,9 +96,11 @@ class RoleApi(Api):
         role: Role | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Role:
-        """Rename a role or add permissions to it (`update_mask` takes `name` and `actions`); permissions left out of the body are kept, not removed."""
+        """Rename a role or add permissions to it (`update_mask` takes `name` and `actions`); permissions left
+        out of the body are kept, not removed.
+        """
         ...
 
     @endpoint(
@@ -84,7 +110,7 @@ class RoleApi(Api):
     def delete_role(
         self,
         role_name: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a role."""
         ...

@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.extra_link_collection import ExtraLinkCollection
     from airflow_client.client.model.inline_response2001 import InlineResponse2001
     from airflow_client.client.model.list_task_instance_form import ListTaskInstanceForm
@@ -23,6 +28,39 @@ if TYPE_CHECKING:
     from airflow_client.client.model.task_instance_history_collection import TaskInstanceHistoryCollection
     from airflow_client.client.model.task_instance_reference import TaskInstanceReference
     from airflow_client.client.model.update_task_instance import UpdateTaskInstance
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.task_instance_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "ExtraLinkCollection": "extra_link_collection",
+    "InlineResponse2001": "inline_response2001",
+    "ListTaskInstanceForm": "list_task_instance_form",
+    "SetTaskInstanceNote": "set_task_instance_note",
+    "TaskInstance": "task_instance",
+    "TaskInstanceCollection": "task_instance_collection",
+    "TaskInstanceDependencyCollection": "task_instance_dependency_collection",
+    "TaskInstanceHistory": "task_instance_history",
+    "TaskInstanceHistoryCollection": "task_instance_history_collection",
+    "TaskInstanceReference": "task_instance_reference",
+    "UpdateTaskInstance": "update_task_instance",
+}
+__all__ = [
+    "Error",
+    "ExtraLinkCollection",
+    "InlineResponse2001",
+    "ListTaskInstanceForm",
+    "SetTaskInstanceNote",
+    "TaskInstance",
+    "TaskInstanceApi",
+    "TaskInstanceCollection",
+    "TaskInstanceDependencyCollection",
+    "TaskInstanceHistory",
+    "TaskInstanceHistoryCollection",
+    "TaskInstanceReference",
+    "UpdateTaskInstance",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class TaskInstanceApi(Api):
@@ -39,7 +77,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         set_task_instance_note: SetTaskInstanceNote | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Write the note shown on a task instance; returns the updated task instance."""
         ...
@@ -56,7 +94,7 @@ class TaskInstanceApi(Api):
         task_id: str,
         map_index: int,
         set_task_instance_note: SetTaskInstanceNote | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Write the note shown on one expanded copy of a mapped task."""
         ...
@@ -70,7 +108,7 @@ class TaskInstanceApi(Api):
         dag_id: str,
         dag_run_id: str,
         task_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceDependencyCollection:
         """List the dependencies that keep a task instance from running now."""
         ...
@@ -85,7 +123,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         map_index: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceDependencyCollection:
         """List the dependencies that keep one expanded copy of a mapped task from running."""
         ...
@@ -115,7 +153,7 @@ class TaskInstanceApi(Api):
         executor: list[str] | None = None,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollection:
         """List the task instances of one DAG run; pass `~` for both ids to list across all DAGs and runs."""
         ...
@@ -129,7 +167,7 @@ class TaskInstanceApi(Api):
         dag_id: str,
         dag_run_id: str,
         task_id: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Read one task instance of a DAG run."""
         ...
@@ -145,9 +183,11 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         update_task_instance: UpdateTaskInstance | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReference:
-        """Set the state of one task instance; the server only reports what would change unless the body says `dry_run=False`, and answers a real change with an empty reference."""
+        """Set the state of one task instance; the server only reports what would change unless the body says
+        `dry_run=False`, and answers a real change with an empty reference.
+        """
         ...
 
     @endpoint(
@@ -160,7 +200,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         map_index: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstance:
         """Read one expanded copy of a mapped task, by its map index."""
         ...
@@ -178,9 +218,11 @@ class TaskInstanceApi(Api):
         map_index: int,
         *,
         update_task_instance: UpdateTaskInstance | dict[str, Any] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceReference:
-        """Set the state of one expanded copy of a mapped task; as with `patch_task_instance`, nothing changes unless `dry_run=False`."""
+        """Set the state of one expanded copy of a mapped task; as with `patch_task_instance`, nothing changes
+        unless `dry_run=False`.
+        """
         ...
 
     @endpoint(
@@ -210,7 +252,7 @@ class TaskInstanceApi(Api):
         queue: list[str] | None = None,
         executor: list[str] | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollection:
         """List the expanded copies of a mapped task in one DAG run."""
         ...
@@ -223,7 +265,7 @@ class TaskInstanceApi(Api):
     def get_task_instances_batch(
         self,
         list_task_instance_form: ListTaskInstanceForm | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollection:
         """List task instances across DAGs and runs, with the filters in a request body."""
         ...
@@ -238,7 +280,7 @@ class TaskInstanceApi(Api):
         dag_run_id: str,
         task_id: str,
         task_try_number: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistory:
         """Read one try of a task instance, by try number."""
         ...
@@ -256,7 +298,7 @@ class TaskInstanceApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistoryCollection:
         """List every try of a task instance, the current one included."""
         ...
@@ -275,7 +317,7 @@ class TaskInstanceApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistoryCollection:
         """List every try of one expanded copy of a mapped task."""
         ...
@@ -291,7 +333,7 @@ class TaskInstanceApi(Api):
         task_id: str,
         map_index: int,
         task_try_number: int,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceHistory:
         """Read one try of one expanded copy of a mapped task."""
         ...
@@ -307,7 +349,7 @@ class TaskInstanceApi(Api):
         task_id: str,
         *,
         map_index: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> ExtraLinkCollection:
         """List the extra links (for example to an external system) an operator offers for a task instance."""
         ...
@@ -327,7 +369,9 @@ class TaskInstanceApi(Api):
         full_content: bool | None = None,
         map_index: int | None = None,
         token: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> InlineResponse2001:
-        """Read the log of one try of a task instance. JSON by default (`content` and a `continuation_token` to read on from); `_headers={'Accept': 'text/plain'}` returns the text."""
+        """Read the log of one try of a task instance. JSON by default (`content` and a `continuation_token`
+        to read on from); `_headers={'Accept': 'text/plain'}` returns the text.
+        """
         ...

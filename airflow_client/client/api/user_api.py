@@ -9,11 +9,33 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.user import User
     from airflow_client.client.model.user_collection import UserCollection
     from airflow_client.client.model.user_collection_item import UserCollectionItem
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.user_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "User": "user",
+    "UserCollection": "user_collection",
+    "UserCollectionItem": "user_collection_item",
+}
+__all__ = [
+    "Error",
+    "User",
+    "UserApi",
+    "UserCollection",
+    "UserCollectionItem",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class UserApi(Api):
@@ -29,7 +51,7 @@ class UserApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> UserCollection:
         """List user accounts with their roles and login activity, without passwords."""
         ...
@@ -42,9 +64,11 @@ class UserApi(Api):
     def post_user(
         self,
         user: User | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> User:
-        """Create a user account; the username and email must be unused, every role named must exist, and a user given no roles gets the auth manager's default registration role."""
+        """Create a user account; the username and email must be unused, every role named must exist, and a
+        user given no roles gets the auth manager's default registration role.
+        """
         ...
 
     @endpoint(
@@ -54,7 +78,7 @@ class UserApi(Api):
     def get_user(
         self,
         username: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> UserCollectionItem:
         """Read one user account by username, without its password."""
         ...
@@ -70,9 +94,12 @@ class UserApi(Api):
         user: User | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> UserCollectionItem:
-        """Change a user account; the body must carry the first and last name, username and email, `update_mask` limits which fields change, `roles` replaces the user's roles and `password` sets a new one."""
+        """Change a user account; the body must carry the first and last name, username and email,
+        `update_mask` limits which fields change, `roles` replaces the user's roles and `password` sets a new
+        one.
+        """
         ...
 
     @endpoint(
@@ -82,7 +109,7 @@ class UserApi(Api):
     def delete_user(
         self,
         username: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a user account."""
         ...

@@ -9,10 +9,30 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.variable import Variable
     from airflow_client.client.model.variable_collection import VariableCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.variable_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "Variable": "variable",
+    "VariableCollection": "variable_collection",
+}
+__all__ = [
+    "Error",
+    "Variable",
+    "VariableApi",
+    "VariableCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class VariableApi(Api):
@@ -28,9 +48,11 @@ class VariableApi(Api):
         limit: int | None = None,
         offset: int | None = None,
         order_by: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> VariableCollection:
-        """List the variables stored in the metadata database, a page at a time (`order_by` takes `key`, `value` or `id`); Airflow 2.11 also sends each `value`, which the spec leaves out."""
+        """List the variables stored in the metadata database, a page at a time (`order_by` takes `key`,
+        `value` or `id`); Airflow 2.11 also sends each `value`, which the spec leaves out.
+        """
         ...
 
     @endpoint(
@@ -41,9 +63,11 @@ class VariableApi(Api):
     def post_variables(
         self,
         variable: Variable | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Variable:
-        """Create a variable from `key`, `value` and an optional `description`; a key that already exists is overwritten, not refused."""
+        """Create a variable from `key`, `value` and an optional `description`; a key that already exists is
+        overwritten, not refused.
+        """
         ...
 
     @endpoint(
@@ -53,7 +77,7 @@ class VariableApi(Api):
     def get_variable(
         self,
         variable_key: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Variable:
         """Read one variable, value included."""
         ...
@@ -69,9 +93,12 @@ class VariableApi(Api):
         variable: Variable | dict[str, Any],
         *,
         update_mask: list[str] | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> Variable:
-        """Change a variable; the body needs `key`, equal to the key in the path, and `value`, and with `update_mask` only the named fields change (Airflow 2.11 calls the value `val` there and refuses `value`)."""
+        """Change a variable; the body needs `key`, equal to the key in the path, and `value`, and with
+        `update_mask` only the named fields change (Airflow 2.11 calls the value `val` there and refuses
+        `value`).
+        """
         ...
 
     @endpoint(
@@ -81,7 +108,7 @@ class VariableApi(Api):
     def delete_variable(
         self,
         variable_key: str,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> None:
         """Delete a variable from the metadata database."""
         ...

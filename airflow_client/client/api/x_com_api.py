@@ -5,14 +5,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import endpoint
+from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from airflow_client.client.endpoint import CallOptions
+    from airflow_client.client.model.error import Error
     from airflow_client.client.model.x_com import XCom
     from airflow_client.client.model.x_com_collection import XComCollection
+
+# Each model named here can be imported from this module (`from airflow_client.client.api.x_com_api
+# import Error`); it is imported when first read, so that importing the module stays cheap.
+_MODELS = {
+    "Error": "error",
+    "XCom": "x_com",
+    "XComCollection": "x_com_collection",
+}
+__all__ = [
+    "Error",
+    "XCom",
+    "XComApi",
+    "XComCollection",
+]
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODELS)
 
 
 class XComApi(Api):
@@ -32,9 +52,11 @@ class XComApi(Api):
         xcom_key: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> XComCollection:
-        """List the XCom entries of a task instance without their values; `~` as the DAG, run or task id lists across all of them, and `map_index` and `xcom_key` narrow the list."""
+        """List the XCom entries of a task instance without their values; `~` as the DAG, run or task id lists
+        across all of them, and `map_index` and `xcom_key` narrow the list.
+        """
         ...
 
     @endpoint(
@@ -51,7 +73,11 @@ class XComApi(Api):
         map_index: int | None = None,
         deserialize: bool | None = None,
         stringify: bool | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> XCom:
-        """Read one XCom entry with its value, as a string unless `stringify=False` (with `[core] enable_xcom_pickling` it is always a string); `deserialize=True` has a custom XCom backend load the full value and needs `[api] enable_xcom_deserialize_support`, and `map_index` defaults to `-1`, an unmapped task."""
+        """Read one XCom entry with its value, as a string unless `stringify=False` (with `[core]
+        enable_xcom_pickling` it is always a string); `deserialize=True` has a custom XCom backend load the
+        full value and needs `[api] enable_xcom_deserialize_support`, and `map_index` defaults to `-1`, an
+        unmapped task.
+        """
         ...

@@ -28,4 +28,4 @@ _MODULES = {
 }
 
 __all__ = sorted(_MODULES)
-__getattr__, __dir__ = lazy_exports("airflow_client.client.api", _MODULES)
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.api", _MODULES)

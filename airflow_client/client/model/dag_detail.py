@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class DAGDetail(DAG):
-    """A DAG together with settings of its parsed object, such as time zone, catchup, params and documentation.
+    """A DAG together with settings of its parsed object, such as time zone, catchup, params and
+    documentation.
     """
 
     __slots__ = ()

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 class DagProcessorStatus(Model):
-    """The health of the standalone DAG processor and its latest heartbeat; empty when the DAG processor does not
-    run on its own.
+    """The health of the standalone DAG processor and its latest heartbeat; empty when the DAG processor does
+    not run on its own.
     """
 
     __slots__ = ()

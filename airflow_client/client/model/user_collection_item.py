@@ -13,7 +13,8 @@ from airflow_client.client.model_utils import Model
 
 
 class UserCollectionItem(Model):
-    """A user account as returned: names, email, roles, active flag, login times and counts, never the password.
+    """A user account as returned: names, email, roles, active flag, login times and counts, never the
+    password.
     """
 
     __slots__ = ()

@@ -109,4 +109,4 @@ _MODULES = {
 }
 
 __all__ = sorted(_MODULES)
-__getattr__, __dir__ = lazy_exports("airflow_client.client.model", _MODULES)
+__getattr__, __dir__ = lazy_exports(globals(), "airflow_client.client.model", _MODULES)
