@@ -162,7 +162,7 @@ class ApiClient:
                 err = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
                 err.reason = f"the body is not valid JSON ({exc})"
                 raise err from None
-            decode = op.return_kind.decode if op.return_kind is not None else None
+            decode = op.return_kind.decoder(self.configuration.timestamps_as_datetime) if op.return_kind else None
             if decode is not None and isinstance(data, dict):
                 return decode(data)
             return data

@@ -85,6 +85,10 @@ class Configuration:
         self.retries: int | urllib3.Retry | None = DEFAULT_RETRIES
         self.timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT
         self.client_side_validation = True
+        # Timestamps in answers. False: each field has the type apache-airflow-client 2.10 gives it,
+        # a datetime, or the server's ISO text for the fields it types `str`. True: every timestamp
+        # is an aware datetime. Read when an answer is decoded (docs/model-behaviour.md).
+        self.timestamps_as_datetime = False
         self.safe_chars_for_path_param = ""
 
         self.logger = {"package_logger": logging.getLogger(LOGGER_NAME)}

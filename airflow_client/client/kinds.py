@@ -34,6 +34,11 @@ from airflow_client.client.json_values import (
 )
 
 MODEL_PACKAGE = "airflow_client.client.model"
+# The annotation of the timestamps that apache-airflow-client 2.x types as `str` (the spec marks them
+# `format: datetime`, not `date-time`): type checkers see `str`, and `compile_type` reads the name as
+# a timestamp kept as text unless `Configuration.timestamps_as_datetime` is set.
+DateTimeStr = str
+
 # What a failed conversion of server data may raise: the value is then kept as received.
 DECODE_ERRORS = (TypeError, ValueError, OverflowError, AttributeError, KeyError, OpenApiException)
 
@@ -54,10 +59,18 @@ class Kind:
     name = "value"
     _decoder: Callable[[Any], Any] | None = None  # None: server data is used as it is
 
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
+        """Server data to Python, None when the data is used as it is.
+
+        `as_datetime` is `Configuration.timestamps_as_datetime`: whether timestamps that are text
+        by default become datetimes too. Kinds that hold no timestamp ignore it.
+        """
+        return self._decoder
+
     @property
     def decode(self) -> Callable[[Any], Any] | None:
-        """Server data to Python; None when the data is used as it is."""
-        return self._decoder
+        """The decoder of the default mode."""
+        return self.decoder(False)
 
     def __init__(self, nullable: bool = False) -> None:
         self.nullable = nullable
@@ -182,6 +195,30 @@ class DateTimeKind(Kind):
         return value.isoformat() if isinstance(value, datetime) else value
 
 
+class DateTimeStrKind(DateTimeKind):
+    """A timestamp typed `str` by default (`DateTimeStr`): kept as the server's text unless
+    `Configuration.timestamps_as_datetime` is set. Callers may give text or a datetime; both are
+    checked as ISO 8601 and kept as text, so the field holds the type it declares.
+    """
+
+    name = "str (an ISO 8601 timestamp) or datetime"
+
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
+        return parse_datetime if as_datetime else None
+
+    def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        if isinstance(value, datetime):
+            return aware(value).isoformat()
+        if isinstance(value, str):
+            try:
+                parse_datetime(value)
+            except (ValueError, OverflowError):
+                raise ApiValueError(f"{where}: expected an ISO 8601 timestamp, got {shown(value)}") from None
+            check_utf8(value, where, secret)
+            return value
+        raise self.wrong(value, where, secret)
+
+
 class DateKind(Kind):
     name = "date (or an ISO 8601 date string)"
 
@@ -208,13 +245,24 @@ class ListKind(Kind):
         super().__init__(nullable)
         self.item = item
         self.name = f"list of {item.name}"
-        if item.decode is not None:
-            self._decoder = self._decode
+
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
+        if self.item.decoder(as_datetime) is None:
+            return None
+        return self._decode_as_datetime if as_datetime else self._decode
 
     def _decode(self, value: Any) -> Any:
+        return self._decode_with(value, self.item.decoder(False))
+
+    def _decode_as_datetime(self, value: Any) -> Any:
+        return self._decode_with(value, self.item.decoder(True))
+
+    @staticmethod
+    def _decode_with(value: Any, convert: Callable[[Any], Any] | None) -> Any:
+        # The item's decoder is asked once per list, not once per class: a model's compiled
+        # decoder, built on its first use, replaces the slower path from then on.
         if type(value) is not list:
             raise TypeError("not a list")
-        convert = self.item.decode
         assert convert is not None
         try:
             return [convert(element) for element in value]
@@ -247,13 +295,22 @@ class MapKind(Kind):
         super().__init__(nullable)
         self.item = item
         self.name = f"dict of str to {item.name}"
-        if item.decode is not None:
-            self._decoder = self._decode
+
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
+        if self.item.decoder(as_datetime) is None:
+            return None
+        return self._decode_as_datetime if as_datetime else self._decode
 
     def _decode(self, value: Any) -> Any:
+        return self._decode_with(value, self.item.decoder(False))
+
+    def _decode_as_datetime(self, value: Any) -> Any:
+        return self._decode_with(value, self.item.decoder(True))
+
+    @staticmethod
+    def _decode_with(value: Any, convert: Callable[[Any], Any] | None) -> Any:
         if type(value) is not dict:
             raise TypeError("not an object")
-        convert = self.item.decode
         assert convert is not None
         for key, element in value.items():
             if element is not None:
@@ -293,9 +350,8 @@ class ModelKind(Kind):
             self._cls = model_class(self.name)
         return self._cls
 
-    @property
-    def decode(self) -> Callable[[Any], Any]:
-        return self.cls._server_decoder()  # type: ignore[no-any-return]
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any]:
+        return self.cls._server_decoder(as_datetime)  # type: ignore[no-any-return]
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         return self.cls._from_user(value, where)
@@ -316,14 +372,21 @@ class UnionKind(Kind):
         super().__init__(nullable)
         self.options = options
         self.name = " or ".join(o.name for o in options)
-        self._decoder = self._decode
+
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any]:
+        return self._decode_as_datetime if as_datetime else self._decode
 
     def _decode(self, value: Any) -> Any:
+        return self._best(value).decoder(False)(value)
+
+    def _decode_as_datetime(self, value: Any) -> Any:
+        return self._best(value).decoder(True)(value)
+
+    def _best(self, value: Any) -> ModelKind:
         if type(value) is not dict:
             raise TypeError("not an object")
         keys = value.keys()
-        best = max(self.options, key=lambda o: len(keys & o.cls._tables().keys()))
-        return best.decode(value)
+        return max(self.options, key=lambda o: len(keys & o.cls._tables().keys()))
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
         for option in self.options:
@@ -341,6 +404,7 @@ _PRIMITIVES: dict[str, type[Kind]] = {
     "float": FloatKind,
     "bool": BoolKind,
     "datetime": DateTimeKind,
+    "DateTimeStr": DateTimeStrKind,
     "date": DateKind,
     "Any": AnyKind,
     "object": AnyKind,

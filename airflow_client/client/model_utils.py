@@ -34,6 +34,8 @@ from airflow_client.client.kinds import (
     BoolKind,
     DateKind,
     DateTimeKind,
+    DateTimeStr,
+    DateTimeStrKind,
     DictKind,
     FloatKind,
     IntKind,
@@ -55,6 +57,8 @@ __all__ = [
     "BoolKind",
     "DateKind",
     "DateTimeKind",
+    "DateTimeStr",
+    "DateTimeStrKind",
     "DictKind",
     "FloatKind",
     "IntKind",
@@ -83,7 +87,8 @@ __all__ = [
 _CALL_OPTIONS = frozenset(
     {"_check_type", "_spec_property_naming", "_path_to_item", "_configuration", "_visited_composed_classes"}
 )
-_build_lock = threading.Lock()
+# Reentrant: building a class's datetime variant first builds the class itself.
+_build_lock = threading.RLock()
 
 
 class Model(Convertible):
@@ -109,7 +114,11 @@ class Model(Convertible):
     # Timestamp fields: parsed on first read, since most listings are scanned for a few fields and
     # parsing every timestamp up front would be most of the cost of decoding a page.
     _lazy: ClassVar[frozenset[str]] = frozenset()
+    # True on the subclass that answers decode to when `Configuration.timestamps_as_datetime` is set
+    # (see `_datetime_variant`); its `_lazy` covers the timestamps kept as text by default too.
+    _as_datetime: ClassVar[bool] = False
     _decode: ClassVar[Callable[[Any], Any]]  # a JSON object in, the model out (see _compile_decoder)
+    _variant: ClassVar[type[Model]]  # built on first use by _datetime_variant
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         _set_data(self, {})
@@ -167,13 +176,41 @@ class Model(Convertible):
         return [to_python.get(key, key) for key in cls._tables()]
 
     @classmethod
-    def _server_decoder(cls) -> Callable[[Any], Any]:
+    def _server_decoder(cls, as_datetime: bool = False) -> Callable[[Any], Any]:
         """The function that turns a JSON object from the server into this model."""
+        if as_datetime:
+            cls = cls._datetime_variant()
         # Once the class's tables exist, its compiled decoder skips a call; until then (tables are
         # built lazily, and building here could recurse through models that refer to each other)
         # the class method builds them on first use.
         compiled = cls.__dict__.get("_decode")
         return compiled if compiled is not None else cls._from_server
+
+    @classmethod
+    def _datetime_variant(cls) -> type[Model]:
+        """The subclass answers decode to when every timestamp is to be a datetime.
+
+        A subclass rather than a flag on each object keeps the default mode's decoding as it is:
+        the mode lives in the class's tables (which fields are parsed on first read). It has the
+        same name and module, and `isinstance(obj, cls)` holds.
+        """
+        if cls._as_datetime:
+            return cls
+        variant: type[Model] | None = cls.__dict__.get("_variant")
+        if variant is None:
+            with _build_lock:
+                variant = cls.__dict__.get("_variant")
+                if variant is None:
+                    namespace = {
+                        "__slots__": (),
+                        "__module__": cls.__module__,
+                        "__qualname__": cls.__qualname__,
+                        "__doc__": cls.__doc__,
+                        "_as_datetime": True,
+                    }
+                    variant = type(cls.__name__, (cls,), namespace)
+                    cls._variant = variant
+        return variant
 
     @classmethod
     def _from_server(cls, data: Any) -> Any:
@@ -327,7 +364,7 @@ class Model(Convertible):
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if not isinstance(other, Model) or _declared(type(other)) is not _declared(type(self)):
             return NotImplemented
         return bool(self._materialized() == other._materialized())
 
@@ -338,14 +375,22 @@ class Model(Convertible):
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self._materialized()))
+        cls = type(self)
+        return (_rebuild, (_declared(cls), self._materialized(), cls._as_datetime))
 
 
 _set_data = Model._data.__set__  # type: ignore[attr-defined]
 _new = object.__new__
 
 
-def _rebuild(cls: type[Model], data: dict[str, Any]) -> Model:
+def _declared(cls: type[Model]) -> type[Model]:
+    """The generated class of a model class: itself, or the class a datetime variant derives from."""
+    return cls.__base__ if cls._as_datetime else cls  # type: ignore[return-value]
+
+
+def _rebuild(cls: type[Model], data: dict[str, Any], as_datetime: bool = False) -> Model:
+    if as_datetime:
+        cls = cls._datetime_variant()
     cls._tables()
     obj = _new(cls)
     _set_data(obj, data)
@@ -364,15 +409,16 @@ class ModelOneOf(Model):
     _variants: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
-    def _server_decoder(cls) -> Callable[[Any], Any]:
-        return cls._from_server  # the variant is chosen per value
+    def _server_decoder(cls, as_datetime: bool = False) -> Callable[[Any], Any]:
+        # The variant is chosen per value.
+        return cls._datetime_variant()._from_server if as_datetime else cls._from_server
 
     @classmethod
     def _from_server(cls, data: Any) -> Any:
         if type(data) is dict:
             name = data.get(cls._discriminator)
             if name in cls._variants:
-                return model_class(name)._from_server(data)
+                return model_class(name)._server_decoder(cls._as_datetime)(data)
         return super()._from_server(data)
 
     @classmethod
@@ -407,14 +453,25 @@ def _own_annotations(cls: type) -> dict[str, str]:
 
 
 def _build_tables(cls: type[Model]) -> dict[str, Kind]:
-    kinds: dict[str, Kind] = {}
-    for klass in reversed(cls.__mro__):
-        if issubclass(klass, Model):
-            for name, text in _own_annotations(klass).items():
-                kinds[cls._wire_names.get(name, name)] = compile_type(text)
-    lazy = frozenset(name for name, kind in kinds.items() if type(kind) is DateTimeKind)
+    as_datetime = cls._as_datetime
+    if as_datetime:
+        kinds = _declared(cls)._tables()  # the same fields; only the decoding differs
+    else:
+        kinds = {}
+        for klass in reversed(cls.__mro__):
+            if issubclass(klass, Model):
+                for name, text in _own_annotations(klass).items():
+                    kinds[cls._wire_names.get(name, name)] = compile_type(text)
+    # Timestamps parsed on first read: those typed datetime, and in the datetime variant also those
+    # kept as text by default.
+    lazy_kinds = (DateTimeKind, DateTimeStrKind) if as_datetime else (DateTimeKind,)
+    lazy = frozenset(name for name, kind in kinds.items() if type(kind) in lazy_kinds)
     cls._lazy = lazy
-    decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None and name not in lazy]
+    decoders = []
+    for name, kind in kinds.items():
+        convert = kind.decoder(as_datetime)
+        if convert is not None and name not in lazy:
+            decoders.append((name, convert))
     decode = _compile_decoder(cls, decoders, cls._server_names)
     cls._decode = staticmethod(decode)
     cls._kinds = kinds  # set last: its presence means the tables are complete
@@ -505,7 +562,7 @@ class ModelSimple(str, Convertible):
         return cls._table()[value]
 
     @classmethod
-    def _server_decoder(cls) -> Callable[[Any], Any]:
+    def _server_decoder(cls, as_datetime: bool = False) -> Callable[[Any], Any]:
         return cls._table().__getitem__
 
     @property

@@ -14,6 +14,7 @@ import pytest
 
 import airflow_client.client as client
 from airflow_client.client import apis, models
+from airflow_client.client.model.dag_run import DAGRun
 from airflow_client.client.model.inline_response2001 import InlineResponse2001
 from airflow_client.client.model.set_task_instance_note import SetTaskInstanceNote
 from airflow_client.client.model.task_instance import TaskInstance
@@ -76,13 +77,17 @@ def test_enums_compare_equal_to_same_value_and_to_plain_strings():
         TaskState("exploded")
 
 
-def test_to_dict_gives_plain_data_with_datetimes_kept():
+def test_to_dict_gives_plain_data_with_each_timestamp_of_its_declared_type():
     ti = decoded_ti()
     data = ti.to_dict()
     assert type(data["state"]) is str and data["state"] == "success"
-    assert data["start_date"] == datetime(2024, 1, 1, 0, 0, 2, tzinfo=timezone.utc)
+    assert data["start_date"] == "2024-01-01T00:00:02+00:00"
     assert data["rendered_fields"] == {"templates_dict": None, "op_args": []}
-    json.dumps(data, default=str)
+    json.dumps(data)
+    run = DAGRun._from_server({"dag_id": "d", "start_date": "2024-01-01T00:00:02Z", "state": "queued"})
+    assert run.to_dict() == {
+        "dag_id": "d", "start_date": datetime(2024, 1, 1, 0, 0, 2, tzinfo=timezone.utc), "state": "queued"
+    }
 
 
 def test_repr_and_to_str_are_readable():
