@@ -146,7 +146,8 @@ def test_clear_reports_in_a_dry_run_then_clears_the_run(api, parked, ti_states):
     assert sorted((ti.task_id, ti.dag_run_id) for ti in report.task_instances) == [
         ("first", run_id), ("second", run_id),
     ]
-    assert all(ti.execution_date == datetime(2025, 3, 4, tzinfo=UTC) for ti in report.task_instances)
+    logical = datetime(2025, 3, 4, tzinfo=UTC)
+    assert all(datetime.fromisoformat(ti.execution_date) == logical for ti in report.task_instances)
     assert api.clear_dag_run("run_parked", run_id, {"dry_run": True}).to_dict() == report.to_dict()
     assert api.get_dag_run("run_parked", run_id).state == "success"
     assert ti_states("run_parked", run_id) == {"first": "success", "second": "success"}
