@@ -279,7 +279,12 @@ class ListKind(Kind):
         return out
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        # A lone string is refused rather than split into characters.
+        if isinstance(value, str):
+            # Refused rather than split into characters or sent as one comma-joined value.
+            example = "" if secret else f", e.g. {[part.strip() for part in value.split(',')]!r}"
+            raise ApiTypeError(
+                f"{where}: expected {self.name}, got {type_name(value)} {shown(value, secret)}; pass a list{example}"
+            )
         if not isinstance(value, (list, tuple)):
             raise self.wrong(value, where, secret)
         item = self.item
