@@ -12,9 +12,10 @@ re-exported.
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator, SupportsIndex
 
 from airflow_client.client.exceptions import ApiAttributeError, ApiTypeError, ApiValueError
 from airflow_client.client.json_values import (
@@ -22,10 +23,13 @@ from airflow_client.client.json_values import (
     aware,
     check_json,
     encode_any,
+    flatten,
     parse_datetime,
     plain,
+    rebuild,
     shown,
     type_name,
+    unflatten,
 )
 from airflow_client.client.kinds import (
     DECODE_ERRORS,
@@ -321,6 +325,12 @@ class Model(Convertible):
         if name == "_data":
             _set_data(self, value)
             return
+        if name == "_data_store":
+            raise ApiAttributeError(
+                f"{type(self).__name__}._data_store is read-only, a copy of the fields; set a field as an "
+                "attribute or item instead",
+                [name],
+            )
         self._set(name, value)
 
     def __setitem__(self, name: str, value: Any) -> None:
@@ -337,10 +347,20 @@ class Model(Convertible):
     # -- conversion ---------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as plain data: nested models as dicts, enums as str, timestamps as datetime."""
-        return {k: plain(v) for k, v in self._python_items()}
+        """The fields as plain data: nested models as dicts, enums as str, timestamps as their fields hold them.
 
-    _plain = to_dict
+        A new dict all the way down; values nested any depth convert (no recursion).
+        """
+        return plain(self)  # type: ignore[no-any-return]
+
+    def _plain(self, hide_secrets: bool = False) -> dict[str, Any]:
+        return self._shown_dict() if hide_secrets else dict(self._python_items())
+
+    @property
+    def _data_store(self) -> dict[str, Any]:
+        """The fields by their Python names, nested models as models: a new dict, so writing to it
+        changes nothing (set fields as attributes or items)."""
+        return dict(self._python_items())
 
     def _python_items(self) -> Iterator[tuple[str, Any]]:
         wire_names = type(self)._wire_names
@@ -355,12 +375,17 @@ class Model(Convertible):
         return {k: ("***" if k in secret and v is not None else v) for k, v in self._python_items()}
 
     def to_str(self) -> str:
+        """`to_dict()` pretty-printed over several lines, secrets hidden; what `str()` and `print` show."""
         import pprint  # only for display; most scripts never call it
 
-        return pprint.pformat(plain(self._shown_dict()))
+        return pprint.pformat(_printable(plain(self, hide_secrets=True)))
+
+    def __str__(self) -> str:
+        return self.to_str()
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in self._shown_dict().items())
+        # One line: each value's repr is cut, so a large conf or a long log does not flood a console.
+        fields = ", ".join(f"{k}={shown(v)}" for k, v in self._shown_dict().items())
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
@@ -374,9 +399,27 @@ class Model(Convertible):
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
+    # Copies and pickles never recurse into the values, so a conf nested hundreds of levels deep
+    # copies and pickles as well as a flat one.
+
+    def __copy__(self) -> Model:
+        obj = _new(type(self))
+        _set_data(obj, dict(self._data))
+        return obj
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Model:
+        obj = _new(type(self))
+        memo[id(self)] = obj
+        data = rebuild(self._data, lambda value: value if type(value) in _ATOMIC else copy.deepcopy(value, memo))
+        _set_data(obj, data)
+        return obj
+
     def __reduce__(self) -> tuple[Any, ...]:
         cls = type(self)
-        return (_rebuild, (_declared(cls), self._materialized(), cls._as_datetime))
+        data = self._materialized()
+        if any(type(value) is dict or type(value) is list for value in data.values()):
+            data = flatten(data)  # type: ignore[assignment]
+        return (_rebuild, (_declared(cls), data, cls._as_datetime))
 
 
 _set_data = Model._data.__set__  # type: ignore[attr-defined]
@@ -388,13 +431,54 @@ def _declared(cls: type[Model]) -> type[Model]:
     return cls.__base__ if cls._as_datetime else cls  # type: ignore[return-value]
 
 
-def _rebuild(cls: type[Model], data: dict[str, Any], as_datetime: bool = False) -> Model:
+def _rebuild(cls: type[Model], data: dict[str, Any] | list[Any], as_datetime: bool = False) -> Model:
+    """A model from a pickle: its fields as a dict, or flattened (see `json_values.flatten`)."""
+    if isinstance(data, list):
+        data = unflatten(data)
     if as_datetime:
         cls = cls._datetime_variant()
     cls._tables()
     obj = _new(cls)
     _set_data(obj, data)
     return obj
+
+
+# Values a deep copy may share: immutable, with nothing inside.
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+# Levels of nesting `str(model)` lays out over lines; deeper values are shown on one line each.
+_PRINT_DEPTH = 50
+
+
+class _Shown:
+    """A value pprint shows by a repr made beforehand."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: Any) -> None:
+        self.text = repr(value)  # a repr of plain data: recursion in C, not in Python frames
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _printable(value: Any) -> Any:
+    """Plain data whose containers below _PRINT_DEPTH are replaced by their one-line repr: pprint
+    recurses through Python frames, a few per level, and would hit the recursion limit on a conf
+    nested a few hundred levels deep."""
+    stack = [(value, 0)] if isinstance(value, (dict, list)) else []
+    seen = set()  # a container that holds itself is walked once; pprint marks the recursion
+    while stack:
+        container, depth = stack.pop()
+        seen.add(id(container))
+        pairs = list(container.items()) if isinstance(container, dict) else list(enumerate(container))
+        for key, item in pairs:
+            if isinstance(item, (dict, list)) and id(item) not in seen:
+                if depth + 1 >= _PRINT_DEPTH:
+                    container[key] = _Shown(item)
+                else:
+                    stack.append((item, depth + 1))
+    return value
 
 
 class ModelOneOf(Model):
@@ -569,10 +653,23 @@ class ModelSimple(str, Convertible):
     def value(self) -> str:
         return str.__str__(self)
 
+    @property
+    def _data_store(self) -> dict[str, Any]:
+        """`{"value": ...}`, as scripts written for the official client read it."""
+        return {"value": str.__str__(self)}
+
+    def __getitem__(self, key: SupportsIndex | slice | str) -> str:
+        # `state["value"]` is the plain value, as on the official enum models; indexes and slices
+        # are those of the str.
+        if key == "value" and isinstance(key, str):
+            return str.__str__(self)
+        return str.__getitem__(self, key)  # type: ignore[index]
+
     def _to_json(self) -> str:
         return str.__str__(self)
 
-    _plain = _to_json
+    def _plain(self, hide_secrets: bool = False) -> str:
+        return str.__str__(self)
 
     def to_str(self) -> str:
         return str.__str__(self)
