@@ -41,7 +41,7 @@ def main() -> None:
             print(f"\n{page.total_entries} task instances of {run_id}:")
             for ti in page.task_instances:
                 took = f"{ti.duration:.2f}s" if ti.duration is not None else "-"
-                started = f"{ti.start_date:%H:%M:%S}"
+                started = ti.start_date[11:19] if ti.start_date else "-"  # ISO text, as the server sent it
                 print(f"  {ti.task_id:<14} {ti.state!s:<10} try {ti.try_number}  started {started}  took {took}")
 
             print("\nThe log of say_hello, try 1, lines that mention it:")

@@ -17,7 +17,7 @@ def main() -> None:
         api = task_instance_api.TaskInstanceApi(api_client)
         count = 0
         for ti in paginate(api.get_task_instances, "~", "~", state=["failed"], page_size=100):
-            ended = ti.end_date.isoformat() if ti.end_date is not None else "-"
+            ended = ti.end_date or "-"  # the server's ISO 8601 text
             print(f"{ti.dag_id}  {ti.dag_run_id}  {ti.task_id}  try {ti.try_number}  ended {ended}")
             count += 1
         print(f"{count} failed task instances")

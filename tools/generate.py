@@ -72,6 +72,13 @@ def load_spec(path: str | None) -> dict[str, Any]:
             return yaml.safe_load(zf.read(SPEC_MEMBER))  # type: ignore[no-any-return]
 
 
+# Annotations of string formats. `format: datetime` is a misspelling of `date-time` in Airflow's spec:
+# apache-airflow-client 2.x types those fields `str`, so they are `DateTimeStr` here (a `str` alias
+# that the engine reads as a timestamp kept as text unless timestamps_as_datetime is set).
+TEXT_FORMATS = {"date-time": "datetime", "datetime": "DateTimeStr", "date": "date"}
+ENGINE_NAMES = ("DateTimeStr",)  # annotation names imported from model_utils, not from model/
+
+
 class Spec:
     """The parts of the OpenAPI document the generator reads, with references resolved."""
 
@@ -133,7 +140,7 @@ class Spec:
             if kind == "string" and "enum" in node:
                 text = "Literal[" + ", ".join(f'"{v}"' for v in node["enum"] if v is not None) + "]"
             elif kind == "string":
-                text = "datetime" if fmt in ("date-time", "datetime") else "date" if fmt == "date" else "str"
+                text = TEXT_FORMATS.get(fmt, "str")
             elif kind == "integer":
                 text = "int"
             elif kind == "number":
@@ -184,7 +191,7 @@ def sentence(text: str) -> str:
 
 def model_names_in(annotation: str) -> set[str]:
     words = annotation.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ").split()
-    return {w for w in words if w[0].isupper() and w not in ("None", "Any", "Literal")}
+    return {w for w in words if w[0].isupper() and w not in ("None", "Any", "Literal", *ENGINE_NAMES)}
 
 
 def python_name(field: str) -> str:
@@ -304,10 +311,10 @@ def model_imports(model: ObjectModel) -> list[str]:
     if typing_names:
         standard.append(f"from typing import {', '.join(typing_names)}")
     lines = [*standard, ""] if standard else []
-    if model.bases:
-        lines += [f"from airflow_client.client.model.{snake_case(b)} import {b}" for b in model.bases]
-    else:
-        lines.append("from airflow_client.client.model_utils import Model")
+    lines += [f"from airflow_client.client.model.{snake_case(b)} import {b}" for b in model.bases]
+    engine = [n for n in ENGINE_NAMES if any(n in a for a in annotations)] + ([] if model.bases else ["Model"])
+    if engine:
+        lines.append(f"from airflow_client.client.model_utils import {', '.join(engine)}")
     if model.references:
         lines += ["", "if TYPE_CHECKING:"]
         lines += [f"    from airflow_client.client.model.{snake_case(r)} import {r}" for r in model.references]
@@ -560,7 +567,7 @@ def render_index(kind: str, names: dict[str, str], doc: str) -> str:
 
 
 def doc_type(annotation: str) -> str:
-    return annotation.replace("|", "\\|")
+    return annotation.replace("DateTimeStr", "str (timestamp)").replace("|", "\\|")
 
 
 def render_api_doc(tag: str, operations: list[Operation]) -> str:

@@ -300,8 +300,9 @@ class ApiClient:
                 data = json.loads(raw)
             except (ValueError, RecursionError) as exc:
                 raise self._unexpected(resp, answer, request, f"the body is not valid JSON ({exc})") from None
-            if isinstance(data, dict) and kind is not None and kind.decode is not None:
-                return kind.decode(data)
+            decode = kind.decoder(self.configuration.timestamps_as_datetime) if kind is not None else None
+            if isinstance(data, dict) and decode is not None:
+                return decode(data)
             if not wants_object:
                 return data
         if wants_object:

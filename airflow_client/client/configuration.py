@@ -153,6 +153,10 @@ class Configuration:
         self.timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT
         # False: call arguments are sent without being checked first (the server judges them).
         self.client_side_validation = True
+        # Timestamps in answers. False: each field has the type apache-airflow-client 2.10 gives it,
+        # a datetime, or the server's ISO text for the fields it types `str`. True: every timestamp
+        # is an aware datetime. Read when an answer is decoded (docs/model-behaviour.md).
+        self.timestamps_as_datetime = False
         # Characters left unencoded in path values; empty: every reserved character is encoded.
         self.safe_chars_for_path_param = ""
 

@@ -1,506 +1,101 @@
-"""The engine behind every model and every endpoint argument: types, checking, decoding, encoding.
+"""The model runtime: `Model`, `ModelSimple` (enums), `ModelOneOf`, their tables and decoders.
 
 A model is declared by its field annotations (`start_date: datetime | None`) plus, where needed,
-`_required`, `_read_only` and `_secret` tuples. The annotations are read once per class, as text,
-into a table of small *kinds*, one per type name (str, int, datetime, list[...], a model, an enum).
-Each kind knows three things:
+`_required`, `_read_only` and `_secret` tuples. On first use the annotations are read into a table
+of kinds (see `kinds.py`) and a decoder is compiled for the class. Decoding works in place on the
+dicts `json.loads` produced: only fields that need converting (enums, nested models) are touched,
+timestamps are parsed when first read, and a model is a thin shell around its dict.
 
-- ``decode``: server data to Python, tolerant: anything unexpected is kept as received;
-- ``check``: caller data to Python, strict: a wrong value raises before any request is sent;
-- ``encode``: Python to JSON-ready data.
-
-Decoding works in place on the dicts `json.loads` produced: only fields that need converting
-(enums, nested models) are touched, timestamps are parsed when first read, and a model is a thin
-shell around its dict.
+The names of `kinds.py` and `json_values.py` that scripts and other modules import from here are
+re-exported.
 """
 
 from __future__ import annotations
 
-import ast
-import importlib
-import math
+import copy
 import re
 import threading
-from datetime import date, datetime, timezone
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator, SupportsIndex
 
-from airflow_client.client.exceptions import (
-    ApiAttributeError,
-    ApiTypeError,
-    ApiValueError,
-    OpenApiException,
+from airflow_client.client.exceptions import ApiAttributeError, ApiTypeError, ApiValueError
+from airflow_client.client.json_values import (
+    Convertible,
+    aware,
+    check_json,
+    encode_any,
+    flatten,
+    parse_datetime,
+    plain,
+    rebuild,
+    shown,
+    type_name,
+    unflatten,
+)
+from airflow_client.client.kinds import (
+    DECODE_ERRORS,
+    MODEL_PACKAGE,
+    AnyKind,
+    BoolKind,
+    DateKind,
+    DateTimeKind,
+    DateTimeStr,
+    DateTimeStrKind,
+    DictKind,
+    FloatKind,
+    IntKind,
+    Kind,
+    ListKind,
+    LiteralKind,
+    MapKind,
+    ModelKind,
+    StrKind,
+    UnionKind,
+    compile_type,
+    model_class,
+    snake_case,
 )
 
-MODEL_PACKAGE = "airflow_client.client.model"
-_DECODE_ERRORS = (TypeError, ValueError, OverflowError, AttributeError, KeyError, OpenApiException)
-
-
-def snake_case(name: str) -> str:
-    """Module name of a model class: `TaskInstance` -> `task_instance`, `SLAMiss` -> `sla_miss`."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
-def model_class(name: str) -> Any:
-    """The model class called `name`, imported on first use."""
-    return getattr(importlib.import_module(f"{MODEL_PACKAGE}.{snake_case(name)}"), name)
-
-
-def _shown(value: Any, secret: bool = False) -> str:
-    if secret:
-        return "<hidden>"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _type_name(value: Any) -> str:
-    return "None" if value is None else type(value).__name__
-
-
-# -- timestamps ---------------------------------------------------------------------------------------
-
-
-def parse_datetime(text: str) -> datetime:
-    """An ISO 8601 timestamp as an aware datetime; one without an offset is taken as UTC."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        # Python before 3.11 rejects "Z" and odd fraction lengths; dateutil reads those.
-        from dateutil.parser import isoparse  # type: ignore[import-untyped,unused-ignore]
-
-        value = isoparse(text)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
-
-
-def aware(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC: Airflow stores and answers in UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-
-
-def _check_utf8(value: str, where: str, secret: bool = False) -> None:
-    # A Python str may hold lone surrogates, which no request can carry.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        shown = _shown(value, secret)
-        raise ApiValueError(f"{where}: the text holds a lone surrogate, which UTF-8 cannot encode: {shown}") from None
-
-
-def check_json(value: Any, where: str, secret: bool = False) -> None:
-    """Refuse what cannot be sent as JSON, naming where it sits: sets, bytes, objects, NaN, odd keys."""
-    if value is None or isinstance(value, (bool, int, datetime, date, Model, ModelSimple)):
-        return
-    if isinstance(value, str):
-        _check_utf8(value, where, secret)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ApiValueError(f"{where}: expected a finite number, got {value!r}")
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            check_json(item, f"{where}[{i}]", secret)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ApiTypeError(f"{where}: keys must be str, got {_type_name(key)} {_shown(key, secret)}")
-            _check_utf8(key, where, secret)
-            check_json(item, f"{where}[{key!r}]", secret)
-    else:
-        raise ApiTypeError(f"{where}: {_type_name(value)} cannot be sent as JSON: {_shown(value, secret)}")
-
-
-# -- kinds ---------------------------------------------------------------------------------------------
-
-
-class Kind:
-    """How one declared type is checked, decoded and encoded."""
-
-    name = "value"
-    _decoder: Callable[[Any], Any] | None = None  # None: server data is used as it is
-
-    @property
-    def decode(self) -> Callable[[Any], Any] | None:
-        """Server data to Python; None when the data is used as it is."""
-        return self._decoder
-
-    def __init__(self, nullable: bool = False) -> None:
-        self.nullable = nullable
-
-    def check(self, value: Any, where: str, secret: bool = False) -> Any:
-        if value is None:
-            if self.nullable:
-                return None
-            raise ApiTypeError(f"{where}: expected {self.name}, got None", valid_classes=())
-        return self.check_value(value, where, secret)
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        return value
-
-    def encode(self, value: Any) -> Any:
-        return value
-
-    def wrong(self, value: Any, where: str, secret: bool) -> ApiTypeError:
-        return ApiTypeError(f"{where}: expected {self.name}, got {_type_name(value)} {_shown(value, secret)}")
-
-
-class AnyKind(Kind):
-    name = "any JSON value"
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        check_json(value, where, secret)
-        return value
-
-    def encode(self, value: Any) -> Any:
-        return encode_any(value)
-
-
-class StrKind(Kind):
-    name = "str"
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, str):
-            raise self.wrong(value, where, secret)
-        _check_utf8(value, where, secret)
-        return value
-
-    def encode(self, value: Any) -> Any:
-        return str(value) if type(value) is not str else value
-
-
-class LiteralKind(StrKind):
-    """A string limited to a few values, declared inline (`Literal["success", "failed"]`)."""
-
-    def __init__(self, values: tuple[str, ...], nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self.values = values
-        self.name = "one of " + ", ".join(map(repr, values))
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, str):
-            raise self.wrong(value, where, secret)
-        if value not in self.values:
-            raise ApiValueError(f"{where}: {value!r} is not allowed; expected {self.name}")
-        return value
-
-
-class IntKind(Kind):
-    name = "int"
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.wrong(value, where, secret)
-        return value
-
-
-class FloatKind(Kind):
-    name = "float"
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise self.wrong(value, where, secret)
-        if not math.isfinite(value):
-            raise ApiValueError(f"{where}: expected a finite number, got {value!r}")
-        return value
-
-
-class BoolKind(Kind):
-    name = "bool"
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, bool):
-            raise self.wrong(value, where, secret)
-        return value
-
-
-class DictKind(Kind):
-    name = "dict"
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, dict):
-            raise self.wrong(value, where, secret)
-        check_json(value, where, secret)
-        return value
-
-    def encode(self, value: Any) -> Any:
-        return encode_any(value)
-
-
-class DateTimeKind(Kind):
-    name = "datetime (or an ISO 8601 string)"
-
-    def __init__(self, nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self._decoder = parse_datetime
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if isinstance(value, datetime):
-            return aware(value)
-        if isinstance(value, str):
-            try:
-                return parse_datetime(value)
-            except (ValueError, OverflowError):
-                raise ApiValueError(f"{where}: expected an ISO 8601 timestamp, got {_shown(value)}") from None
-        raise self.wrong(value, where, secret)
-
-    def encode(self, value: Any) -> Any:
-        return value.isoformat() if isinstance(value, datetime) else value
-
-
-class DateKind(Kind):
-    name = "date (or an ISO 8601 date string)"
-
-    def __init__(self, nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self._decoder = date.fromisoformat
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise ApiValueError(f"{where}: expected an ISO 8601 date, got {_shown(value)}") from None
-        raise self.wrong(value, where, secret)
-
-    def encode(self, value: Any) -> Any:
-        return value.isoformat() if isinstance(value, date) else value
-
-
-class ListKind(Kind):
-    def __init__(self, item: Kind, nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self.item = item
-        self.name = f"list of {item.name}"
-        if item.decode is not None:
-            self._decoder = self._decode
-
-    def _decode(self, value: Any) -> Any:
-        if type(value) is not list:
-            raise TypeError("not a list")
-        convert = self.item.decode
-        assert convert is not None
-        try:
-            return [convert(element) for element in value]
-        except _DECODE_ERRORS:
-            pass
-        # Some element does not fit: convert element by element and keep the misfits as they are.
-        # Elements already converted above are left alone by a second conversion.
-        out = []
-        for element in value:
-            try:
-                out.append(convert(element) if element is not None else None)
-            except _DECODE_ERRORS:
-                out.append(element)
-        return out
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        # A lone string is refused rather than split into characters.
-        if not isinstance(value, (list, tuple)):
-            raise self.wrong(value, where, secret)
-        item = self.item
-        return [item.check(v, f"{where}[{i}]", secret) for i, v in enumerate(value)]
-
-    def encode(self, value: Any) -> Any:
-        item = self.item
-        return [None if v is None else item.encode(v) for v in value]
-
-
-class MapKind(Kind):
-    def __init__(self, item: Kind, nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self.item = item
-        self.name = f"dict of str to {item.name}"
-        if item.decode is not None:
-            self._decoder = self._decode
-
-    def _decode(self, value: Any) -> Any:
-        if type(value) is not dict:
-            raise TypeError("not an object")
-        convert = self.item.decode
-        assert convert is not None
-        for key, element in value.items():
-            if element is not None:
-                try:
-                    value[key] = convert(element)
-                except _DECODE_ERRORS:
-                    pass
-        return value
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        if not isinstance(value, dict):
-            raise self.wrong(value, where, secret)
-        item = self.item
-        out: dict[str, Any] = {}
-        for key, v in value.items():
-            if not isinstance(key, str):
-                raise ApiTypeError(f"{where}: keys must be str, got {_type_name(key)} {_shown(key)}", key_type=True)
-            out[key] = item.check(v, f"{where}[{key!r}]", secret)
-        return out
-
-    def encode(self, value: Any) -> Any:
-        item = self.item
-        return {k: None if v is None else item.encode(v) for k, v in value.items()}
-
-
-class ModelKind(Kind):
-    """A reference to a model or enum class, resolved on first use so modules import lazily."""
-
-    def __init__(self, class_name: str, nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self.name = class_name
-        self._cls: Any = None
-
-    @property
-    def cls(self) -> Any:
-        if self._cls is None:
-            self._cls = model_class(self.name)
-        return self._cls
-
-    @property
-    def decode(self) -> Callable[[Any], Any]:
-        cls = self.cls
-        if issubclass(cls, ModelSimple):
-            return cls._table().__getitem__  # type: ignore[no-any-return]
-        # Once the class's tables exist, its compiled decoder skips a call; until then (tables are
-        # built lazily, and building here could recurse through models that refer to each other)
-        # the class method builds them on first use.
-        compiled = None if issubclass(cls, ModelOneOf) else cls.__dict__.get("_decode")
-        return compiled if compiled is not None else cls._from_server  # type: ignore[no-any-return]
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        return self.cls._from_user(value, where)
-
-    def encode(self, value: Any) -> Any:
-        if isinstance(value, (Model, ModelSimple)):
-            return value._to_json()
-        return encode_any(value)
-
-
-class UnionKind(Kind):
-    """One of several models, for answers whose shape depends on the request (a dry run or not).
-
-    The model whose declared fields cover most of the answer's keys is chosen.
-    """
-
-    def __init__(self, options: list[ModelKind], nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self.options = options
-        self.name = " or ".join(o.name for o in options)
-        self._decoder = self._decode
-
-    def _decode(self, value: Any) -> Any:
-        if type(value) is not dict:
-            raise TypeError("not an object")
-        keys = value.keys()
-        best = max(self.options, key=lambda o: len(keys & o.cls._tables().keys()))
-        return best.decode(value)
-
-    def check_value(self, value: Any, where: str, secret: bool) -> Any:
-        for option in self.options:
-            if isinstance(value, option.cls):
-                return value
-        raise self.wrong(value, where, secret)
-
-    def encode(self, value: Any) -> Any:
-        return encode_any(value)
-
-
-_PRIMITIVES: dict[str, type[Kind]] = {
-    "str": StrKind,
-    "int": IntKind,
-    "float": FloatKind,
-    "bool": BoolKind,
-    "datetime": DateTimeKind,
-    "date": DateKind,
-    "Any": AnyKind,
-    "object": AnyKind,
-}
-
-
-def _split_top(text: str, sep: str) -> list[str]:
-    """Split on `sep` where it is not inside brackets."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return parts
-
-
-def compile_type(annotation: str) -> Kind:
-    """Read a type annotation written as text (`list[TaskState] | None`) into a kind.
-
-    `X | str` where X is a timestamp, an enum or a model means "X, also given as a string or a
-    dict": the kind of X accepts those forms, so the alternative adds nothing.
-    """
-    alternatives = [a for a in _split_top(annotation, "|")]
-    nullable = "None" in alternatives
-    alternatives = [a for a in alternatives if a != "None"]
-    if len(alternatives) > 1:
-        alternatives = [a for a in alternatives if a not in ("str", "dict[str, Any]")] or alternatives
-    if len(alternatives) > 1 and all(a.isidentifier() and a[0].isupper() for a in alternatives):
-        return UnionKind([ModelKind(a) for a in alternatives], nullable)
-    if len(alternatives) != 1:
-        raise ValueError(f"unsupported annotation {annotation!r}")
-    text = alternatives[0]
-    if text.startswith("Literal[") and text.endswith("]"):
-        values = ast.literal_eval(f"({text[8:-1]},)")
-        return LiteralKind(tuple(values), nullable)
-    if text.startswith("list[") and text.endswith("]"):
-        return ListKind(compile_type(text[5:-1]), nullable)
-    if text.startswith("dict[") and text.endswith("]"):
-        key, value = _split_top(text[5:-1], ",")
-        if key != "str":
-            raise ValueError(f"unsupported annotation {annotation!r}")
-        return DictKind(nullable) if value == "Any" else MapKind(compile_type(value), nullable)
-    if text in _PRIMITIVES:
-        return _PRIMITIVES[text](nullable)
-    if text.isidentifier() and text[0].isupper():
-        return ModelKind(text, nullable)
-    raise ValueError(f"unsupported annotation {annotation!r}")
-
-
-def encode_any(value: Any) -> Any:
-    """JSON-ready form of a value whose type was not declared."""
-    if isinstance(value, (Model, ModelSimple)):
-        return value._to_json()
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: encode_any(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode_any(v) for v in value]
-    return value
-
-
-def plain(value: Any) -> Any:
-    """Models to dicts and enums to str, all the way down; everything else unchanged."""
-    if isinstance(value, Model):
-        return value.to_dict()
-    if isinstance(value, ModelSimple):
-        return str.__str__(value)
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
+__all__ = [
+    "MODEL_PACKAGE",
+    "AnyKind",
+    "BoolKind",
+    "DateKind",
+    "DateTimeKind",
+    "DateTimeStr",
+    "DateTimeStrKind",
+    "DictKind",
+    "FloatKind",
+    "IntKind",
+    "Kind",
+    "ListKind",
+    "LiteralKind",
+    "MapKind",
+    "Model",
+    "ModelKind",
+    "ModelOneOf",
+    "ModelSimple",
+    "StrKind",
+    "UnionKind",
+    "aware",
+    "check_json",
+    "compile_type",
+    "encode_any",
+    "model_class",
+    "parse_datetime",
+    "plain",
+    "snake_case",
+]
 
 # -- models ----------------------------------------------------------------------------------------------
 
 _CALL_OPTIONS = frozenset(
     {"_check_type", "_spec_property_naming", "_path_to_item", "_configuration", "_visited_composed_classes"}
 )
-_build_lock = threading.Lock()
+# Reentrant: building a class's datetime variant first builds the class itself.
+_build_lock = threading.RLock()
 
 
-class Model:
+class Model(Convertible):
     """Base of every object schema: a thin shell around the dict of its fields.
 
     Fields are read as attributes (`ti.state`) or items (`ti["state"]`); fields the server sent
@@ -523,7 +118,11 @@ class Model:
     # Timestamp fields: parsed on first read, since most listings are scanned for a few fields and
     # parsing every timestamp up front would be most of the cost of decoding a page.
     _lazy: ClassVar[frozenset[str]] = frozenset()
+    # True on the subclass that answers decode to when `Configuration.timestamps_as_datetime` is set
+    # (see `_datetime_variant`); its `_lazy` covers the timestamps kept as text by default too.
+    _as_datetime: ClassVar[bool] = False
     _decode: ClassVar[Callable[[Any], Any]]  # a JSON object in, the model out (see _compile_decoder)
+    _variant: ClassVar[type[Model]]  # built on first use by _datetime_variant
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         _set_data(self, {})
@@ -581,6 +180,43 @@ class Model:
         return [to_python.get(key, key) for key in cls._tables()]
 
     @classmethod
+    def _server_decoder(cls, as_datetime: bool = False) -> Callable[[Any], Any]:
+        """The function that turns a JSON object from the server into this model."""
+        if as_datetime:
+            cls = cls._datetime_variant()
+        # Once the class's tables exist, its compiled decoder skips a call; until then (tables are
+        # built lazily, and building here could recurse through models that refer to each other)
+        # the class method builds them on first use.
+        compiled = cls.__dict__.get("_decode")
+        return compiled if compiled is not None else cls._from_server
+
+    @classmethod
+    def _datetime_variant(cls) -> type[Model]:
+        """The subclass answers decode to when every timestamp is to be a datetime.
+
+        A subclass rather than a flag on each object keeps the default mode's decoding as it is:
+        the mode lives in the class's tables (which fields are parsed on first read). It has the
+        same name and module, and `isinstance(obj, cls)` holds.
+        """
+        if cls._as_datetime:
+            return cls
+        variant: type[Model] | None = cls.__dict__.get("_variant")
+        if variant is None:
+            with _build_lock:
+                variant = cls.__dict__.get("_variant")
+                if variant is None:
+                    namespace = {
+                        "__slots__": (),
+                        "__module__": cls.__module__,
+                        "__qualname__": cls.__qualname__,
+                        "__doc__": cls.__doc__,
+                        "_as_datetime": True,
+                    }
+                    variant = type(cls.__name__, (cls,), namespace)
+                    cls._variant = variant
+        return variant
+
+    @classmethod
     def _from_server(cls, data: Any) -> Any:
         """Wrap a decoded JSON object in place; values that do not convert are kept as received."""
         decode = cls.__dict__.get("_decode")
@@ -599,7 +235,7 @@ class Model:
             obj._fill((), dict(value), where, options=False)
             return obj
         raise ApiTypeError(
-            f"{where}: expected {cls.__name__} (or a dict of its fields), got {_type_name(value)} {_shown(value)}"
+            f"{where}: expected {cls.__name__} (or a dict of its fields), got {type_name(value)} {shown(value)}"
         )
 
     def _to_json(self) -> dict[str, Any]:
@@ -689,6 +325,12 @@ class Model:
         if name == "_data":
             _set_data(self, value)
             return
+        if name == "_data_store":
+            raise ApiAttributeError(
+                f"{type(self).__name__}._data_store is read-only, a copy of the fields; set a field as an "
+                "attribute or item instead",
+                [name],
+            )
         self._set(name, value)
 
     def __setitem__(self, name: str, value: Any) -> None:
@@ -705,8 +347,20 @@ class Model:
     # -- conversion ---------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as plain data: nested models as dicts, enums as str, timestamps as datetime."""
-        return {k: plain(v) for k, v in self._python_items()}
+        """The fields as plain data: nested models as dicts, enums as str, timestamps as their fields hold them.
+
+        A new dict all the way down; values nested any depth convert (no recursion).
+        """
+        return plain(self)  # type: ignore[no-any-return]
+
+    def _plain(self, hide_secrets: bool = False) -> dict[str, Any]:
+        return self._shown_dict() if hide_secrets else dict(self._python_items())
+
+    @property
+    def _data_store(self) -> dict[str, Any]:
+        """The fields by their Python names, nested models as models: a new dict, so writing to it
+        changes nothing (set fields as attributes or items)."""
+        return dict(self._python_items())
 
     def _python_items(self) -> Iterator[tuple[str, Any]]:
         wire_names = type(self)._wire_names
@@ -721,16 +375,21 @@ class Model:
         return {k: ("***" if k in secret and v is not None else v) for k, v in self._python_items()}
 
     def to_str(self) -> str:
+        """`to_dict()` pretty-printed over several lines, secrets hidden; what `str()` and `print` show."""
         import pprint  # only for display; most scripts never call it
 
-        return pprint.pformat(plain(self._shown_dict()))
+        return pprint.pformat(_printable(plain(self, hide_secrets=True)))
+
+    def __str__(self) -> str:
+        return self.to_str()
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in self._shown_dict().items())
+        # One line: each value's repr is cut, so a large conf or a long log does not flood a console.
+        fields = ", ".join(f"{k}={shown(v)}" for k, v in self._shown_dict().items())
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if not isinstance(other, Model) or _declared(type(other)) is not _declared(type(self)):
             return NotImplemented
         return bool(self._materialized() == other._materialized())
 
@@ -740,19 +399,86 @@ class Model:
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
+    # Copies and pickles never recurse into the values, so a conf nested hundreds of levels deep
+    # copies and pickles as well as a flat one.
+
+    def __copy__(self) -> Model:
+        obj = _new(type(self))
+        _set_data(obj, dict(self._data))
+        return obj
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Model:
+        obj = _new(type(self))
+        memo[id(self)] = obj
+        data = rebuild(self._data, lambda value: value if type(value) in _ATOMIC else copy.deepcopy(value, memo))
+        _set_data(obj, data)
+        return obj
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self._materialized()))
+        cls = type(self)
+        data = self._materialized()
+        if any(type(value) is dict or type(value) is list for value in data.values()):
+            data = flatten(data)  # type: ignore[assignment]
+        return (_rebuild, (_declared(cls), data, cls._as_datetime))
 
 
 _set_data = Model._data.__set__  # type: ignore[attr-defined]
 _new = object.__new__
 
 
-def _rebuild(cls: type[Model], data: dict[str, Any]) -> Model:
+def _declared(cls: type[Model]) -> type[Model]:
+    """The generated class of a model class: itself, or the class a datetime variant derives from."""
+    return cls.__base__ if cls._as_datetime else cls  # type: ignore[return-value]
+
+
+def _rebuild(cls: type[Model], data: dict[str, Any] | list[Any], as_datetime: bool = False) -> Model:
+    """A model from a pickle: its fields as a dict, or flattened (see `json_values.flatten`)."""
+    if isinstance(data, list):
+        data = unflatten(data)
+    if as_datetime:
+        cls = cls._datetime_variant()
     cls._tables()
     obj = _new(cls)
     _set_data(obj, data)
     return obj
+
+
+# Values a deep copy may share: immutable, with nothing inside.
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+# Levels of nesting `str(model)` lays out over lines; deeper values are shown on one line each.
+_PRINT_DEPTH = 50
+
+
+class _Shown:
+    """A value pprint shows by a repr made beforehand."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: Any) -> None:
+        self.text = repr(value)  # a repr of plain data: recursion in C, not in Python frames
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _printable(value: Any) -> Any:
+    """Plain data whose containers below _PRINT_DEPTH are replaced by their one-line repr: pprint
+    recurses through Python frames, a few per level, and would hit the recursion limit on a conf
+    nested a few hundred levels deep."""
+    stack = [(value, 0)] if isinstance(value, (dict, list)) else []
+    seen = set()  # a container that holds itself is walked once; pprint marks the recursion
+    while stack:
+        container, depth = stack.pop()
+        seen.add(id(container))
+        pairs = list(container.items()) if isinstance(container, dict) else list(enumerate(container))
+        for key, item in pairs:
+            if isinstance(item, (dict, list)) and id(item) not in seen:
+                if depth + 1 >= _PRINT_DEPTH:
+                    container[key] = _Shown(item)
+                else:
+                    stack.append((item, depth + 1))
+    return value
 
 
 class ModelOneOf(Model):
@@ -767,11 +493,16 @@ class ModelOneOf(Model):
     _variants: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
+    def _server_decoder(cls, as_datetime: bool = False) -> Callable[[Any], Any]:
+        # The variant is chosen per value.
+        return cls._datetime_variant()._from_server if as_datetime else cls._from_server
+
+    @classmethod
     def _from_server(cls, data: Any) -> Any:
         if type(data) is dict:
             name = data.get(cls._discriminator)
             if name in cls._variants:
-                return model_class(name)._from_server(data)
+                return model_class(name)._server_decoder(cls._as_datetime)(data)
         return super()._from_server(data)
 
     @classmethod
@@ -785,9 +516,9 @@ class ModelOneOf(Model):
                 return model_class(name)._from_user(value, where)
             raise ApiValueError(
                 f"{where}: the {cls._discriminator!r} field must name one of {', '.join(cls._variants)}, "
-                f"got {_shown(name)}"
+                f"got {shown(name)}"
             )
-        raise ApiTypeError(f"{where}: expected one of {', '.join(cls._variants)}, got {_type_name(value)}")
+        raise ApiTypeError(f"{where}: expected one of {', '.join(cls._variants)}, got {type_name(value)}")
 
 
 class _MissingField(ApiAttributeError, KeyError):
@@ -806,14 +537,25 @@ def _own_annotations(cls: type) -> dict[str, str]:
 
 
 def _build_tables(cls: type[Model]) -> dict[str, Kind]:
-    kinds: dict[str, Kind] = {}
-    for klass in reversed(cls.__mro__):
-        if issubclass(klass, Model):
-            for name, text in _own_annotations(klass).items():
-                kinds[cls._wire_names.get(name, name)] = compile_type(text)
-    lazy = frozenset(name for name, kind in kinds.items() if type(kind) is DateTimeKind)
+    as_datetime = cls._as_datetime
+    if as_datetime:
+        kinds = _declared(cls)._tables()  # the same fields; only the decoding differs
+    else:
+        kinds = {}
+        for klass in reversed(cls.__mro__):
+            if issubclass(klass, Model):
+                for name, text in _own_annotations(klass).items():
+                    kinds[cls._wire_names.get(name, name)] = compile_type(text)
+    # Timestamps parsed on first read: those typed datetime, and in the datetime variant also those
+    # kept as text by default.
+    lazy_kinds = (DateTimeKind, DateTimeStrKind) if as_datetime else (DateTimeKind,)
+    lazy = frozenset(name for name, kind in kinds.items() if type(kind) in lazy_kinds)
     cls._lazy = lazy
-    decoders = [(name, kind.decode) for name, kind in kinds.items() if kind.decode is not None and name not in lazy]
+    decoders = []
+    for name, kind in kinds.items():
+        convert = kind.decoder(as_datetime)
+        if convert is not None and name not in lazy:
+            decoders.append((name, convert))
     decode = _compile_decoder(cls, decoders, cls._server_names)
     cls._decode = staticmethod(decode)
     cls._kinds = kinds  # set last: its presence means the tables are complete
@@ -830,7 +572,7 @@ def _compile_decoder(
     parsed when first read (see `Model._lazy`).
     """
     class_name = cls.__name__
-    namespace: dict[str, Any] = {"_errors": _DECODE_ERRORS, "_cls": cls, "_new": _new, "_set_data": _set_data}
+    namespace: dict[str, Any] = {"_errors": DECODE_ERRORS, "_cls": cls, "_new": _new, "_set_data": _set_data}
     lines = [f"def decode_{class_name}(data):"]
     lines += ["    if type(data) is not dict:", "        raise TypeError('not an object')"]
     for sent, declared in server_names.items():
@@ -854,7 +596,7 @@ def _compile_decoder(
     return namespace[f"decode_{class_name}"]  # type: ignore[no-any-return]
 
 
-class ModelSimple(str):
+class ModelSimple(str, Convertible):
     """Base of the enum schemas: a str that is also one of the allowed values.
 
     `TaskState("failed") == "failed"` and `.value` is the plain string. A value the server sends
@@ -887,13 +629,13 @@ class ModelSimple(str):
     def _from_user(cls, value: Any, where: str) -> Any:
         if not cls._allowed:
             if not isinstance(value, str):
-                raise ApiTypeError(f"{where}: expected {cls.__name__} (a str), got {_type_name(value)} {_shown(value)}")
+                raise ApiTypeError(f"{where}: expected {cls.__name__} (a str), got {type_name(value)} {shown(value)}")
             if cls._pattern is not None and re.search(cls._pattern, value) is None:
                 raise ApiValueError(f"{where}: {value!r} is not a valid {cls.__name__}; it must match {cls._pattern}")
             return cls._table()[value]
         allowed = ", ".join(map(repr, cls._allowed))
         if not isinstance(value, str):
-            raise ApiTypeError(f"{where}: expected one of {allowed}, got {_type_name(value)} {_shown(value)}")
+            raise ApiTypeError(f"{where}: expected one of {allowed}, got {type_name(value)} {shown(value)}")
         table = cls._table()
         if value not in table:  # `in` does not call __missing__: unknown values are refused here
             raise ApiValueError(f"{where}: {value!r} is not a valid {cls.__name__}; expected one of {allowed}")
@@ -903,11 +645,30 @@ class ModelSimple(str):
     def _from_server(cls, value: Any) -> Any:
         return cls._table()[value]
 
+    @classmethod
+    def _server_decoder(cls, as_datetime: bool = False) -> Callable[[Any], Any]:
+        return cls._table().__getitem__
+
     @property
     def value(self) -> str:
         return str.__str__(self)
 
+    @property
+    def _data_store(self) -> dict[str, Any]:
+        """`{"value": ...}`, as scripts written for the official client read it."""
+        return {"value": str.__str__(self)}
+
+    def __getitem__(self, key: SupportsIndex | slice | str) -> str:
+        # `state["value"]` is the plain value, as on the official enum models; indexes and slices
+        # are those of the str.
+        if key == "value" and isinstance(key, str):
+            return str.__str__(self)
+        return str.__getitem__(self, key)  # type: ignore[index]
+
     def _to_json(self) -> str:
+        return str.__str__(self)
+
+    def _plain(self, hide_secrets: bool = False) -> str:
         return str.__str__(self)
 
     def to_str(self) -> str:

@@ -87,7 +87,9 @@ def kind_problem(spec: dict[str, Any], kind: mu.Kind, node: dict[str, Any], null
             if type(kind) is expected and kind.values != tuple(v for v in node["enum"] if v is not None):  # type: ignore[attr-defined]
                 return f"allowed values {kind.values} != {node['enum']}"  # type: ignore[attr-defined]
         elif t == "string":
-            by_format = {"date-time": mu.DateTimeKind, "datetime": mu.DateTimeKind, "date": mu.DateKind}
+            # OpenAPI knows `date-time`; `datetime` (a misspelling in Airflow's spec) is no format,
+            # so apache-airflow-client types those fields `str`: a timestamp kept as text.
+            by_format = {"date-time": mu.DateTimeKind, "datetime": mu.DateTimeStrKind, "date": mu.DateKind}
             expected = by_format.get(fmt, mu.StrKind)
         elif t == "object":
             extra = node.get("additionalProperties")

@@ -280,7 +280,7 @@ def test_set_task_instance_state_reports_then_changes(api, parked_runs, ti_state
     assert isinstance(report, TaskInstanceReferenceCollection)
     assert [(r.dag_id, r.task_id, r.dag_run_id) for r in report.task_instances] == [("run_parked", "first", run_id)]
     assert all(isinstance(r, TaskInstanceReference) for r in report.task_instances)
-    assert report.task_instances[0].execution_date == datetime(2025, 4, 1, tzinfo=UTC)
+    assert datetime.fromisoformat(report.task_instances[0].execution_date) == datetime(2025, 4, 1, tzinfo=UTC)
     # dry_run is true unless set: nothing changed yet.
     assert ti_states("run_parked", run_id) == {"first": None, "second": None}
     body.dry_run = False

@@ -114,7 +114,7 @@ def test_a_task_in_a_missing_pool_gives_its_dag_a_warning(warnings, pool_warning
     (warning,) = [w for w in page.dag_warnings if w.dag_id == "dag_profile"]
     assert warning.warning_type == "non-existent pool"
     assert MISSING_POOL in warning.message and "dag_profile" in warning.message
-    assert warning.timestamp.tzinfo is not None and warning.timestamp <= datetime.now(UTC)
+    assert datetime.fromisoformat(warning.timestamp) <= datetime.now(UTC)  # typed str: the server's ISO text
 
 
 def test_warnings_filtered_by_dag_and_type_in_pages(warnings, pool_warning):
@@ -122,7 +122,7 @@ def test_warnings_filtered_by_dag_and_type_in_pages(warnings, pool_warning):
     assert [(w.dag_id, w.warning_type) for w in of_dag.dag_warnings] == [("dag_profile", "non-existent pool")]
     assert of_dag.total_entries == 1
     of_type = warnings.get_dag_warnings(warning_type="non-existent pool", order_by="-timestamp", limit=100)
-    stamps = [w.timestamp for w in of_type.dag_warnings]
+    stamps = [datetime.fromisoformat(w.timestamp) for w in of_type.dag_warnings]
     assert stamps == sorted(stamps, reverse=True)
     assert "dag_profile" in {w.dag_id for w in of_type.dag_warnings}
     first = warnings.get_dag_warnings(limit=1, offset=0, order_by="dag_id")

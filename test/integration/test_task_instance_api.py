@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from dateutil.parser import isoparse
 
 import airflow_client.client as client
 from airflow_client.client.api import task_instance_api
@@ -53,11 +54,23 @@ def test_list_task_instances_of_a_finished_run(api, finished_runs):
         assert isinstance(ti, TaskInstance)
         assert ti.state == TaskState("success") == "success"
         assert ti.dag_run_id == run_id
-        assert ti.start_date.tzinfo is not None and ti.end_date >= ti.start_date
-        assert ti.execution_date.tzinfo is not None
+        # Typed str, as in apache-airflow-client: the server's ISO 8601 text.
+        assert isinstance(ti.start_date, str) and isoparse(ti.end_date) >= isoparse(ti.start_date)
+        assert isoparse(ti.execution_date).tzinfo is not None
         assert ti.try_number == 1
         assert ti.map_index == -1
-    assert by_task["after_hello"].start_date >= by_task["say_hello"].end_date
+    assert isoparse(by_task["after_hello"].start_date) >= isoparse(by_task["say_hello"].end_date)
+
+
+def test_with_timestamps_as_datetime_the_same_listing_has_aware_datetimes(airflow, finished_runs):
+    config = client.Configuration(host=airflow.host, username=airflow.admin[0], password=airflow.admin[1])
+    config.timestamps_as_datetime = True
+    with client.ApiClient(config) as api_client:
+        page = task_instance_api.TaskInstanceApi(api_client).get_task_instances("ti_plain", finished_runs["ti_plain"])
+    for ti in page.task_instances:
+        assert isinstance(ti, TaskInstance)
+        assert ti.start_date.tzinfo is not None and ti.end_date >= ti.start_date
+        assert ti.execution_date.tzinfo is not None
 
 
 def test_list_across_all_dags_with_filters(api, finished_runs):
@@ -73,9 +86,10 @@ def test_list_across_all_dags_with_filters(api, finished_runs):
 def test_date_and_duration_filters_are_applied_by_the_server(api, finished_runs):
     run_id = finished_runs["ti_plain"]
     ti = api.get_task_instance("ti_plain", run_id, "say_hello")
-    after_it = api.get_task_instances("ti_plain", run_id, start_date_gte=ti.start_date + timedelta(microseconds=1))
+    started = isoparse(ti.start_date)
+    after_it = api.get_task_instances("ti_plain", run_id, start_date_gte=started + timedelta(microseconds=1))
     assert "say_hello" not in {t.task_id for t in after_it.task_instances}
-    up_to_it = api.get_task_instances("ti_plain", run_id, start_date_lte=ti.start_date.isoformat())
+    up_to_it = api.get_task_instances("ti_plain", run_id, start_date_lte=ti.start_date)
     assert "say_hello" in {t.task_id for t in up_to_it.task_instances}
     future = datetime.now(timezone.utc) + timedelta(days=1)
     assert api.get_task_instances("~", "~", end_date_gte=future).total_entries == 0
@@ -106,7 +120,7 @@ def test_mapped_task_instances_list_every_map_index(api, finished_runs):
     assert page.total_entries == 3
     assert [t.map_index for t in page.task_instances] == [0, 1, 2]
     by_start = api.get_mapped_task_instances("ti_mapped", run_id, "square", order_by="-start_date")
-    starts = [t.start_date for t in by_start.task_instances]
+    starts = [isoparse(t.start_date) for t in by_start.task_instances]
     assert starts == sorted(starts, reverse=True)
     assert all(t.state == "success" and t.task_id == "square" for t in page.task_instances)
     one = api.get_mapped_task_instance("ti_mapped", run_id, "square", 1)
@@ -158,7 +172,7 @@ def test_tries_of_a_task_that_failed_once_then_succeeded(api, finished_runs):
     first = api.get_task_instance_try_details("ti_retry", run_id, "flaky", 1)
     assert isinstance(first, TaskInstanceHistory)
     assert first.try_number == 1 and first.state == by_try[1].state
-    assert first.end_date <= by_try[2].start_date
+    assert isoparse(first.end_date) <= isoparse(by_try[2].start_date)
     current = api.get_task_instance("ti_retry", run_id, "flaky")
     assert current.try_number == 2 and current.state == "success"
 

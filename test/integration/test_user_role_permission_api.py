@@ -60,6 +60,11 @@ def users(admin_client) -> user_api.UserApi:
     return user_api.UserApi(admin_client)
 
 
+def as_utc(text: str) -> datetime:
+    """A user timestamp as Airflow sends it (ISO 8601, without an offset, in UTC) as an aware datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
 def client_as(airflow, username: str, password: str) -> client.ApiClient:
     config = client.Configuration(host=airflow.host, username=username, password=password)
     return client.ApiClient(config)
@@ -213,8 +218,9 @@ def test_user_round_trip_create_read_patch_delete(users):
     assert created.roles == [{"name": "Viewer"}]
     assert created.active is True
     assert "password" not in created
-    assert created.created_on.tzinfo is not None and created.created_on >= before
-    assert created.changed_on.tzinfo is not None
+    # Typed str, as in apache-airflow-client; Airflow sends them without an offset, in UTC.
+    assert as_utc(created.created_on) >= before
+    assert as_utc(created.changed_on) >= before
 
     got = users.get_user(username)
     assert isinstance(got, UserCollectionItem)
@@ -268,7 +274,7 @@ def test_password_and_role_decide_what_a_new_user_may_do(airflow, users, roles, 
         with pytest.raises(ForbiddenException):
             variable_api.VariableApi(own).get_variables()  # the role grants pools only
     user = users.get_user(username)
-    assert user.login_count >= 1 and user.last_login.tzinfo is not None
+    assert user.login_count >= 1 and as_utc(user.last_login) >= as_utc(user.created_on)
 
     # A wrong password is refused with 403 (the spec documents 401) and counted.
     bad = "bad-" + uuid.uuid4().hex
@@ -321,11 +327,18 @@ def test_listing_users_pages_and_orders(users, airflow, cleanup):
     by_name = {u.username: u for u in page.users}
     assert {"admin", "viewer", *created} <= set(by_name)
     assert by_name["admin"].roles == [{"name": "Admin"}] and by_name["viewer"].roles == [{"name": "Viewer"}]
-    assert by_name["admin"].login_count >= 1 and by_name["admin"].last_login.tzinfo is not None
-    # Airflow sends the user timestamps without an offset; they are UTC and decode to aware datetimes.
+    assert by_name["admin"].login_count >= 1 and by_name["admin"].last_login is not None
+    # Airflow sends the user timestamps without an offset: by default they are kept as sent; with
+    # timestamps_as_datetime they are UTC and decode to aware datetimes.
     status, raw = airflow.request("GET", "/users/viewer")
     assert status == 200 and "+" not in raw["created_on"]
-    assert by_name["viewer"].created_on == datetime.fromisoformat(raw["created_on"]).replace(tzinfo=timezone.utc)
+    assert by_name["viewer"].created_on == raw["created_on"]
+    config = client.Configuration(host=airflow.host, username=airflow.admin[0], password=airflow.admin[1])
+    config.timestamps_as_datetime = True
+    with client.ApiClient(config) as api_client:
+        viewer = user_api.UserApi(api_client).get_users(order_by="email", limit=100)
+    (as_datetime,) = [u for u in viewer.users if u.username == "viewer"]
+    assert as_datetime.created_on == as_utc(raw["created_on"])
 
     start = emails.index(f"{created[0]}@example.com")
     window = users.get_users(order_by="email", limit=2, offset=start)

@@ -57,7 +57,9 @@ def test_entries_of_a_task_list_keys_without_values(xcoms, producer_run):
         assert isinstance(entry, XComCollectionItem)
         assert (entry.dag_id, entry.task_id, entry.map_index) == (PRODUCER, "produce", -1)
         assert "value" not in entry
-        assert entry.timestamp.tzinfo is not None and entry.execution_date.tzinfo is not None
+        # Typed str, as in apache-airflow-client: the server's ISO 8601 text, with its offset.
+        assert datetime.fromisoformat(entry.timestamp).tzinfo is not None
+        assert datetime.fromisoformat(entry.execution_date).tzinfo is not None
     assert len({e.execution_date for e in page.xcom_entries}) == 1
 
 
@@ -87,7 +89,7 @@ def test_value_is_a_string_unless_stringify_is_false(xcoms, producer_run):
     assert explicit.value == as_text.value
     as_json = xcoms.get_xcom_entry(PRODUCER, producer_run, "produce", "return_value", stringify=False)
     assert as_json.value == {"rows": 3, "ok": True}
-    assert as_json.timestamp == as_text.timestamp and as_json.timestamp.tzinfo is not None
+    assert as_json.timestamp == as_text.timestamp and datetime.fromisoformat(as_json.timestamp).tzinfo is not None
     summary = xcoms.get_xcom_entry(PRODUCER, producer_run, "produce", "summary", stringify=False)
     assert summary.value == "3 rows"
     rows = xcoms.get_xcom_entry(PRODUCER, producer_run, "produce", "rows", stringify=False)
@@ -218,7 +220,7 @@ def test_a_broken_dag_file_is_listed_with_its_stack_trace(import_errors, broken_
     assert isinstance(error, AirflowImportError)
     assert isinstance(error.import_error_id, int)
     assert "RuntimeError: broken on purpose by the client tests" in error.stack_trace
-    assert error.timestamp.tzinfo is not None and error.timestamp <= datetime.now(UTC)
+    assert datetime.fromisoformat(error.timestamp) <= datetime.now(UTC)
     assert page.total_entries == len(page.import_errors) >= 1
 
 

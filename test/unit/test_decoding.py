@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from airflow_client.client import exceptions
+from airflow_client.client.api import dag_run_api
 from airflow_client.client.model.task_instance import TaskInstance
 from airflow_client.client.model.task_instance_collection import TaskInstanceCollection
 from airflow_client.client.model.task_state import TaskState
@@ -15,15 +16,35 @@ from airflow_client.client.model.task_state import TaskState
 from .conftest import Answer, task_instance_json
 
 
-def test_a_full_answer_decodes_to_models_with_aware_datetimes_and_enum_states(server, ti_api):
+@pytest.fixture
+def dag_run_api_(api_client):
+    return dag_run_api.DAGRunApi(api_client)
+
+
+def dag_run_json(**overrides: object) -> dict[str, object]:
+    """A DAG run as Airflow 2.11 answers it; its timestamps are typed datetime."""
+    run = {
+        "dag_run_id": "manual__2024-01-01T00:00:00+00:00", "dag_id": "example",
+        "logical_date": "2024-01-01T00:00:00+00:00", "execution_date": "2024-01-01T00:00:00+00:00",
+        "start_date": "2024-01-01T00:00:01+00:00", "end_date": "2024-01-01T00:00:05+00:00",
+        "data_interval_start": "2024-01-01T00:00:00+00:00", "data_interval_end": "2024-01-01T00:00:00+00:00",
+        "last_scheduling_decision": None, "run_type": "manual", "state": "success", "external_trigger": True,
+        "conf": {}, "note": None,
+    }
+    run.update(overrides)
+    return run
+
+
+def test_a_full_answer_decodes_to_models_with_the_declared_types_and_enum_states(server, ti_api):
     server.reply(Answer(body={"task_instances": [task_instance_json()], "total_entries": 1}))
     page = ti_api.get_task_instances("~", "~")
     assert isinstance(page, TaskInstanceCollection)
     ti = page.task_instances[0]
     assert isinstance(ti, TaskInstance)
-    assert ti.start_date == datetime(2024, 1, 1, 0, 0, 2, tzinfo=timezone.utc)
-    assert ti.execution_date.tzinfo is not None
-    assert ti.end_date == datetime(2024, 1, 1, 0, 0, 3, 250000, tzinfo=timezone.utc)
+    # TaskInstance's timestamps are typed str, as in apache-airflow-client (see test_timestamps.py).
+    assert ti.start_date == "2024-01-01T00:00:02+00:00"
+    assert ti.execution_date == "2024-01-01T00:00:00+00:00"
+    assert ti.end_date == "2024-01-01T00:00:03.250000+00:00"
     assert isinstance(ti.state, TaskState)
     assert ti.state == TaskState("success") == "success"
     assert ti.duration == 1.25
@@ -69,12 +90,12 @@ def test_number_where_a_string_was_declared_is_kept_as_received(server, ti_api):
     assert ti.pool_slots == "2"
 
 
-def test_timestamp_that_does_not_parse_is_kept_as_text(server, ti_api):
-    server.reply(Answer(body=task_instance_json(start_date="yesterday", end_date=17)))
-    ti = ti_api.get_task_instance("d", "r", "t")
-    assert ti.start_date == "yesterday"
-    assert ti.end_date == 17
-    assert ti.execution_date.year == 2024  # its neighbours still convert
+def test_timestamp_that_does_not_parse_is_kept_as_text(server, dag_run_api_):
+    server.reply(Answer(body=dag_run_json(start_date="yesterday", end_date=17)))
+    run = dag_run_api_.get_dag_run("d", "r")
+    assert run.start_date == "yesterday"
+    assert run.end_date == 17
+    assert run.logical_date.year == 2024  # its neighbours still convert
 
 
 @pytest.mark.parametrize(
@@ -85,9 +106,9 @@ def test_timestamp_that_does_not_parse_is_kept_as_text(server, ti_api):
         ("2024-03-04T05:06:07", datetime(2024, 3, 4, 5, 6, 7, tzinfo=timezone.utc)),
     ],
 )
-def test_every_timestamp_form_airflow_may_send_becomes_aware(server, ti_api, text, expected):
-    server.reply(Answer(body=task_instance_json(start_date=text)))
-    assert ti_api.get_task_instance("d", "r", "t").start_date == expected
+def test_every_timestamp_form_airflow_may_send_becomes_aware(server, dag_run_api_, text, expected):
+    server.reply(Answer(body=dag_run_json(start_date=text)))
+    assert dag_run_api_.get_dag_run("d", "r").start_date == expected
 
 
 def test_nested_object_of_the_wrong_shape_is_kept_and_the_rest_converts(server, ti_api):
@@ -101,7 +122,8 @@ def test_nested_object_of_the_wrong_shape_is_kept_and_the_rest_converts(server, 
     )
     ti = ti_api.get_task_instance("d", "r", "t")
     assert ti.sla_miss == "not an object"
-    assert ti.trigger.created_date == datetime(2024, 1, 1, tzinfo=timezone.utc)
+    assert ti.trigger.created_date == "2024-01-01T00:00:00+00:00"
+    assert ti.trigger.id == 1
 
 
 def test_bad_item_in_a_list_is_kept_and_the_other_items_convert(server, ti_api):
@@ -165,26 +187,26 @@ def test_log_json_answer_keeps_airflow_text_form_of_host_and_text_tuples(server,
     assert log.continuation_token == "eyJlbmQiOnRydWV9"
 
 
-def test_timestamps_read_any_way_are_aware_datetimes(server, ti_api):
-    body = task_instance_json(start_date="2024-05-06T07:08:09.5+02:00")
+def test_timestamps_read_any_way_are_aware_datetimes(server, dag_run_api_):
+    body = dag_run_json(start_date="2024-05-06T07:08:09.5+02:00")
     server.default = Answer(body=body)
     expected = datetime(2024, 5, 6, 5, 8, 9, 500000, tzinfo=timezone.utc)
-    assert ti_api.get_task_instance("d", "r", "t").start_date == expected
-    assert ti_api.get_task_instance("d", "r", "t")["start_date"] == expected
-    assert ti_api.get_task_instance("d", "r", "t").get("start_date") == expected
-    assert ti_api.get_task_instance("d", "r", "t").to_dict()["start_date"] == expected
-    assert "start_date=datetime.datetime(2024, 5, 6, 7, 8, 9, 500000" in repr(ti_api.get_task_instance("d", "r", "t"))
-    read, unread = ti_api.get_task_instance("d", "r", "t"), ti_api.get_task_instance("d", "r", "t")
+    assert dag_run_api_.get_dag_run("d", "r").start_date == expected
+    assert dag_run_api_.get_dag_run("d", "r")["start_date"] == expected
+    assert dag_run_api_.get_dag_run("d", "r").get("start_date") == expected
+    assert dag_run_api_.get_dag_run("d", "r").to_dict()["start_date"] == expected
+    assert "start_date=datetime.datetime(2024, 5, 6, 7, 8, 9, 500000" in repr(dag_run_api_.get_dag_run("d", "r"))
+    read, unread = dag_run_api_.get_dag_run("d", "r"), dag_run_api_.get_dag_run("d", "r")
     assert read.start_date == expected and read == unread
     import pickle
 
-    assert pickle.loads(pickle.dumps(ti_api.get_task_instance("d", "r", "t"))).start_date == expected
+    assert pickle.loads(pickle.dumps(dag_run_api_.get_dag_run("d", "r"))).start_date == expected
 
 
-def test_a_timestamp_that_does_not_parse_reads_as_received_every_time(server, ti_api):
-    server.default = Answer(body=task_instance_json(end_date="soon"))
-    ti = ti_api.get_task_instance("d", "r", "t")
-    assert ti.end_date == ti["end_date"] == ti.get("end_date") == ti.to_dict()["end_date"] == "soon"
+def test_a_timestamp_that_does_not_parse_reads_as_received_every_time(server, dag_run_api_):
+    server.default = Answer(body=dag_run_json(end_date="soon"))
+    run = dag_run_api_.get_dag_run("d", "r")
+    assert run.end_date == run["end_date"] == run.get("end_date") == run.to_dict()["end_date"] == "soon"
 
 
 def test_clear_dag_run_returns_the_decoded_json_object_as_is(server, api_client):

@@ -6,9 +6,7 @@ state filters; `dry_run` and `only_failed` are true unless set.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class ClearTaskInstances(Model):
@@ -20,8 +18,8 @@ class ClearTaskInstances(Model):
 
     dry_run: bool
     task_ids: list[str]
-    start_date: datetime
-    end_date: datetime
+    start_date: DateTimeStr
+    end_date: DateTimeStr
     only_failed: bool
     only_running: bool
     include_subdags: bool

@@ -6,10 +6,9 @@ processor does not run on its own.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 if TYPE_CHECKING:
     from airflow_client.client.model.health_status import HealthStatus
@@ -23,5 +22,5 @@ class DagProcessorStatus(Model):
     __slots__ = ()
 
     status: HealthStatus | None
-    latest_dag_processor_heartbeat: datetime | None
+    latest_dag_processor_heartbeat: DateTimeStr | None
     _read_only: ClassVar[tuple[str, ...]] = ("latest_dag_processor_heartbeat",)

@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class DagWarning(Model):
@@ -18,5 +17,5 @@ class DagWarning(Model):
     dag_id: str
     warning_type: str
     message: str
-    timestamp: datetime
+    timestamp: DateTimeStr
     _read_only: ClassVar[tuple[str, ...]] = ("dag_id", "warning_type", "message", "timestamp",)

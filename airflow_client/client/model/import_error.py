@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class ImportError(Model):
@@ -16,7 +15,7 @@ class ImportError(Model):
     __slots__ = ()
 
     import_error_id: int
-    timestamp: datetime
+    timestamp: DateTimeStr
     filename: str
     stack_trace: str
     _read_only: ClassVar[tuple[str, ...]] = ("import_error_id", "timestamp", "filename", "stack_trace",)

@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class Job(Model):
@@ -18,9 +16,9 @@ class Job(Model):
     dag_id: str | None
     state: str | None
     job_type: str | None
-    start_date: datetime | None
-    end_date: datetime | None
-    latest_heartbeat: datetime | None
+    start_date: DateTimeStr | None
+    end_date: DateTimeStr | None
+    latest_heartbeat: DateTimeStr | None
     executor_class: str | None
     hostname: str | None
     unixname: str | None

@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 if TYPE_CHECKING:
     from airflow_client.client.model.health_status import HealthStatus
@@ -19,5 +18,5 @@ class SchedulerStatus(Model):
     __slots__ = ()
 
     status: HealthStatus | None
-    latest_scheduler_heartbeat: datetime | None
+    latest_scheduler_heartbeat: DateTimeStr | None
     _read_only: ClassVar[tuple[str, ...]] = ("latest_scheduler_heartbeat",)

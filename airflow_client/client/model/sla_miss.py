@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class SLAMiss(Model):
@@ -17,9 +16,9 @@ class SLAMiss(Model):
 
     task_id: str
     dag_id: str
-    execution_date: datetime
+    execution_date: DateTimeStr
     email_sent: bool
-    timestamp: datetime
+    timestamp: DateTimeStr
     description: str | None
     notification_sent: bool
     _read_only: ClassVar[tuple[str, ...]] = ("task_id",)

@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 if TYPE_CHECKING:
     from airflow_client.client.model.job import Job
@@ -25,9 +24,9 @@ class TaskInstance(Model):
     task_display_name: str
     dag_id: str
     dag_run_id: str
-    execution_date: datetime
-    start_date: datetime | None
-    end_date: datetime | None
+    execution_date: DateTimeStr
+    start_date: DateTimeStr | None
+    end_date: DateTimeStr | None
     duration: float | None
     state: TaskState | None
     try_number: int

@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 if TYPE_CHECKING:
     from airflow_client.client.model.task_state import TaskState
@@ -22,8 +21,8 @@ class TaskInstanceHistory(Model):
     task_display_name: str
     dag_id: str
     dag_run_id: str
-    start_date: datetime | None
-    end_date: datetime | None
+    start_date: DateTimeStr | None
+    end_date: DateTimeStr | None
     duration: float | None
     state: TaskState | None
     try_number: int

@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class TaskInstanceReference(Model):
@@ -17,6 +16,6 @@ class TaskInstanceReference(Model):
 
     task_id: str
     dag_id: str
-    execution_date: datetime
+    execution_date: DateTimeStr
     dag_run_id: str
     _read_only: ClassVar[tuple[str, ...]] = ("task_id", "dag_id", "execution_date", "dag_run_id",)

@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class Trigger(Model):
@@ -17,5 +15,5 @@ class Trigger(Model):
     id: int
     classpath: str
     kwargs: str
-    created_date: datetime
+    created_date: DateTimeStr
     triggerer_id: int | None

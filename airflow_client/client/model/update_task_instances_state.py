@@ -6,10 +6,9 @@ relatives; `dry_run` is true unless set and then only reports the effect.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 if TYPE_CHECKING:
     from airflow_client.client.model.update_task_state import UpdateTaskState
@@ -24,7 +23,7 @@ class UpdateTaskInstancesState(Model):
 
     dry_run: bool
     task_id: str
-    execution_date: datetime
+    execution_date: DateTimeStr
     dag_run_id: str
     include_upstream: bool
     include_downstream: bool

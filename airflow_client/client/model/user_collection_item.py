@@ -6,10 +6,9 @@ never the password.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, ClassVar
 
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class UserCollectionItem(Model):
@@ -24,12 +23,12 @@ class UserCollectionItem(Model):
     username: str
     email: str
     active: bool | None
-    last_login: datetime | None
+    last_login: DateTimeStr | None
     login_count: int | None
     failed_login_count: int | None
     roles: list[dict[str, Any] | None]
-    created_on: datetime | None
-    changed_on: datetime | None
+    created_on: DateTimeStr | None
+    changed_on: DateTimeStr | None
     _read_only: ClassVar[tuple[str, ...]] = (
         "active",
         "last_login",

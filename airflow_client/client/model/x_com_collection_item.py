@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from airflow_client.client.model_utils import Model
+from airflow_client.client.model_utils import DateTimeStr, Model
 
 
 class XComCollectionItem(Model):
@@ -15,8 +13,8 @@ class XComCollectionItem(Model):
     __slots__ = ()
 
     key: str
-    timestamp: datetime
-    execution_date: datetime
+    timestamp: DateTimeStr
+    execution_date: DateTimeStr
     map_index: int
     task_id: str
     dag_id: str
