@@ -23,8 +23,8 @@ PACKAGE = Path(client.__file__).parent
 
 # The core modules from the bottom layer up: each may import only modules listed before it.
 LAYERS = [
-    "exceptions", "rest", "auth", "kerberos", "configuration", "lazy", "json_values", "kinds", "model_utils", "endpoint",
-    "api_client", "pagination", "logs", "waiting",
+    "exceptions", "rest", "auth", "kerberos", "configuration", "lazy", "json_values", "kinds", "model_utils",
+    "endpoint", "api_client", "pagination", "logs", "waiting",
 ]
 
 
