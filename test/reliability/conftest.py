@@ -19,13 +19,15 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 # The loopback server and its fixture come from the unit tests; `server` becomes a fixture here too.
 from test.unit.conftest import Answer, LoopbackServer, Seen, server, task_instance_json  # noqa: F401
+
+T = TypeVar("T")
 
 TALLY: Counter[str] = Counter()
 _TALLY_LOCK = threading.Lock()
@@ -205,6 +207,28 @@ def raw_server() -> Iterator[Callable[[Callable[[RawServer, socket.socket], None
     yield make
     for srv in made:
         srv.close()
+
+
+def finishes_within(seconds: float, call: Callable[[], T]) -> T:
+    """`call()` run in a daemon thread: its result, or its exception raised here; fails if it is still running.
+
+    For calls that would hang without the behaviour under test: the test fails instead of hanging.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def refused_port() -> int:
