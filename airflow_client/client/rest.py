@@ -159,8 +159,11 @@ class _DeadlineReader(io.RawIOBase):
     answer going for ever. This bounds the status line, the headers and the body together.
     """
 
-    def __init__(self, sock: Any, deadline: float, seconds: float) -> None:
+    def __init__(self, raw: Any, sock: Any, deadline: float, seconds: float) -> None:
         super().__init__()
+        # The socket's own reader (socket.makefile's): it keeps the socket open while the answer is
+        # read, even after http.client closed its connection for a "Connection: close" answer.
+        self._raw = raw
         self._sock = sock
         self.deadline: float | None = deadline
         self.seconds = seconds
@@ -170,10 +173,10 @@ class _DeadlineReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: Any) -> int | None:
         deadline = self.deadline
         if deadline is None:
-            return int(self._sock.recv_into(buffer))
+            return self._raw.readinto(buffer)  # type: ignore[no-any-return]
         left = deadline - time.monotonic()
         if left <= 0:
             self.expired = True
@@ -181,10 +184,14 @@ class _DeadlineReader(io.RawIOBase):
         if self._per_read is None or left < self._per_read:
             self._sock.settimeout(left)
         try:
-            return int(self._sock.recv_into(buffer))
+            return self._raw.readinto(buffer)  # type: ignore[no-any-return]
         except socket.timeout:
             self.expired = time.monotonic() >= deadline - 0.001
             raise
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
     def disarm(self) -> None:
         """From now on, only urllib3's read timeout applies (a streamed body is the caller's to read)."""
@@ -211,9 +218,8 @@ class _DeadlineResponse(http.client.HTTPResponse):
             deadline, seconds = total_deadline, total
         if deadline == math.inf:
             return
-        reader = _DeadlineReader(sock, deadline, seconds)
-        plain, self.fp = self.fp, io.BufferedReader(reader)
-        plain.close()  # gives back the socket's reference taken by makefile()
+        reader = _DeadlineReader(self.fp.detach(), sock, deadline, seconds)  # nothing was read yet
+        self.fp = io.BufferedReader(reader)
         _local.reader = reader
 
 
