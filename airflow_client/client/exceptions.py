@@ -173,7 +173,11 @@ class ApiException(OpenApiException):
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy fit for a log line or a message: credentials and cookies replaced by a marker."""
-    return {k: ("<redacted>" if is_secret_header(str(k)) else v) for k, v in headers.items()}
+    shown = {k: ("<redacted>" if is_secret_header(str(k)) else v) for k, v in headers.items()}
+    for name in ("Location", "location"):  # a redirect may point to a URL holding credentials
+        if name in shown:
+            shown[name] = without_userinfo(str(shown[name]))
+    return shown
 
 
 class BadRequestException(ApiException):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import socketserver
 import struct
 import threading
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, TypeVar
 
 import pytest
+import trustme
 from hypothesis import HealthCheck, settings
 
 # The loopback server and its fixture come from the unit tests; `server` becomes a fixture here too.
@@ -82,6 +84,31 @@ def open_loopback() -> LoopbackServer:
     # http.server listens with a backlog of 5; many threads connecting at once would see SYN retries.
     srv.httpd.socket.listen(128)
     return srv
+
+
+def tls_server(cert_and_key: tuple[bytes, bytes] | trustme.LeafCert, *, client_ca: trustme.CA | None = None) -> (
+        LoopbackServer):
+    """The loopback server, speaking TLS with this certificate; requiring a client cert from `client_ca`."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if isinstance(cert_and_key, trustme.LeafCert):
+        cert_and_key.configure_cert(ctx)
+    else:
+        blob = cert_and_key[0] + cert_and_key[1]
+        with trustme.Blob(blob).tempfile() as path:
+            ctx.load_cert_chain(path)
+    if client_ca is not None:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        client_ca.configure_trust(ctx)
+    srv = open_loopback()
+    # The handshake happens on the handler's first read, in its own thread, so a client that fails
+    # it never blocks the accept loop; such failures are expected here, not worth a traceback.
+    srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True, do_handshake_on_connect=False)
+    srv.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    return srv
+
+
+def https_host(srv: LoopbackServer) -> str:
+    return f"https://127.0.0.1:{srv.port}/api/v1"
 
 
 @pytest.fixture(scope="module")

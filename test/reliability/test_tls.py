@@ -28,7 +28,7 @@ import airflow_client.client as client
 from airflow_client.client import exceptions
 from airflow_client.client.api import variable_api
 
-from .conftest import Answer, LoopbackServer, count, open_loopback
+from .conftest import Answer, LoopbackServer, count, https_host, tls_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VARIABLE = {"key": "k", "value": "v"}
@@ -41,28 +41,9 @@ def ca() -> trustme.CA:
 
 def tls_loopback(cert_and_key: tuple[bytes, bytes] | trustme.LeafCert, *, client_ca: trustme.CA | None = None) -> (
         LoopbackServer):
-    """The loopback server, speaking TLS with this certificate; requiring a client cert from `client_ca`."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    if isinstance(cert_and_key, trustme.LeafCert):
-        cert_and_key.configure_cert(ctx)
-    else:
-        blob = cert_and_key[0] + cert_and_key[1]
-        with trustme.Blob(blob).tempfile() as path:
-            ctx.load_cert_chain(path)
-    if client_ca is not None:
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        client_ca.configure_trust(ctx)
-    srv = open_loopback()
-    # The handshake happens on the handler's first read, in its own thread, so a client that fails
-    # it never blocks the accept loop; such failures are expected here, not worth a traceback.
-    srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True, do_handshake_on_connect=False)
-    srv.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    srv = tls_server(cert_and_key, client_ca=client_ca)
     srv.default = Answer(body=VARIABLE)
     return srv
-
-
-def https_host(srv: LoopbackServer) -> str:
-    return f"https://127.0.0.1:{srv.port}/api/v1"
 
 
 @pytest.fixture
