@@ -450,7 +450,8 @@ class RESTClientObject:
                 headers = dict(config.proxy_headers or {})
                 if at and not any(k.lower() == "proxy-authorization" for k in headers):
                     credentials = f"{unquote(user)}:{unquote(password)}"
-                    headers.update(urllib3.make_headers(proxy_basic_auth=credentials))
+                    headers["Proxy-Authorization"] = urllib3.make_headers(proxy_basic_auth=credentials)[
+                        "proxy-authorization"]
                 manager = urllib3.ProxyManager(bare, proxy_headers=headers, **kwargs)
                 tls_in_use = tls_in_use or proxy_scheme == "https"
                 if proxy_scheme == "https" and not config.verify_ssl:
