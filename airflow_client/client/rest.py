@@ -60,11 +60,11 @@ MAX_REDIRECTS = 5
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Body reads: large pieces joined once. urllib3 2.6+ bounds the decoded size of each read; older
-# lines decode a whole raw piece at once, so compressed bodies are read in small raw pieces there
-# (gzip inflates at most about 1,000 times).
+# lines decode a whole raw piece at once (and copy it twice), so compressed bodies are read in small
+# raw pieces there: gzip inflates at most about 1,000 times, so 4 KiB become at most about 4 MiB.
 _PIECE = 1 << 20
 _URLLIB3_VERSION = tuple(int(p) if p.isdigit() else 0 for p in getattr(urllib3, "__version__", "0").split(".")[:2])
-_ENCODED_PIECE = _PIECE if _URLLIB3_VERSION >= (2, 6) else 16 << 10
+_ENCODED_PIECE = _PIECE if _URLLIB3_VERSION >= (2, 6) else 4 << 10
 # A discarded answer (retried or redirected) is read to the end only when this small, to keep its
 # connection; a larger one costs the connection instead.
 _DRAIN_LIMIT = 64 << 10

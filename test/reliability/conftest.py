@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import socket
-import ssl
 import socketserver
+import ssl
 import struct
 import threading
 import time

@@ -18,7 +18,17 @@ import airflow_client.client as client
 from airflow_client.client import exceptions
 from airflow_client.client.api import variable_api
 
-from .conftest import Answer, LoopbackServer, RawServer, Seen, count, finishes_within, https_host, open_loopback, tls_server
+from .conftest import (
+    Answer,
+    LoopbackServer,
+    RawServer,
+    Seen,
+    count,
+    finishes_within,
+    https_host,
+    open_loopback,
+    tls_server,
+)
 
 VARIABLE = {"key": "k", "value": "v"}
 BASIC = "Basic " + base64.b64encode(b"u:p").decode()
@@ -79,7 +89,8 @@ def test_a_head_redirected_within_the_host_is_followed(raw_server):
 
     srv = raw_server(moved_once)
     with make_client(srv.host) as api_client:
-        resp = finishes_within(30, lambda: api_client.rest_client.request("HEAD", srv.host + "/x", {"Authorization": BASIC}))
+        resp = finishes_within(
+            30, lambda: api_client.rest_client.request("HEAD", srv.host + "/x", {"Authorization": BASIC}))
     assert resp.status == 200 and resp.data == b""
     assert [(r.method, r.target) for r in srv.requests] == [("HEAD", "/api/v1/x"), ("HEAD", "/api/v1/health")]
     assert all(r.headers["authorization"] == BASIC for r in srv.requests)
