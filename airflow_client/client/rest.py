@@ -120,15 +120,14 @@ def make_timeout(value: TimeoutArg) -> urllib3.Timeout | None:
 
 
 class TimeoutPlan(NamedTuple):
-    """What one try may take: urllib3's per-operation timeout, and the bounds of the whole answer.
+    """urllib3's timeout for a try, and the seconds that bound the whole answer (None: no bound).
 
-    `read` bounds the answer from the moment the request is sent to its last byte; `total` bounds
-    the whole try from its start (a plain number of seconds is such a total).
+    The bound is the read timeout of a (connect, read) pair, or a plain number (the total of one
+    try: urllib3 leaves for the answer what connecting did not use).
     """
 
     timeout: urllib3.Timeout | None
-    read: float | None
-    total: float | None
+    bound: float | None
 
 
 def _seconds(value: Any) -> float | None:
@@ -138,17 +137,17 @@ def _seconds(value: Any) -> float | None:
 def plan_timeout(value: TimeoutArg) -> TimeoutPlan:
     timeout = make_timeout(value)
     if timeout is None:
-        return TimeoutPlan(None, None, None)
+        return TimeoutPlan(None, None)
     if isinstance(value, tuple):
-        return TimeoutPlan(timeout, _seconds(value[1]), None)
+        return TimeoutPlan(timeout, _seconds(value[1]))
     if not isinstance(value, urllib3.Timeout):
-        return TimeoutPlan(timeout, None, _seconds(value))
+        return TimeoutPlan(timeout, _seconds(value))
     started = timeout.clone()  # read_timeout needs a started clock when a total is set
     started.start_connect()
-    return TimeoutPlan(timeout, _seconds(started.read_timeout), _seconds(timeout.total))
+    return TimeoutPlan(timeout, _seconds(started.read_timeout))
 
 
-# The plan of the try this thread is making, read by the answer reader when the request has been sent.
+# The bound (seconds) of the try this thread is making, read when its request has been sent.
 _local = threading.local()
 
 
@@ -156,19 +155,20 @@ class _DeadlineReader(io.RawIOBase):
     """The socket reader under an answer: each read waits no longer than what is left of the deadline.
 
     urllib3's read timeout bounds each read; a server that sends a byte now and then would keep an
-    answer going for ever. This bounds the status line, the headers and the body together.
+    answer going for ever. Started when the request has been sent, with urllib3's read timeout for
+    that try, the deadline bounds the status line, the headers and the body together.
     """
 
-    def __init__(self, raw: Any, sock: Any, deadline: float, seconds: float) -> None:
+    def __init__(self, raw: Any, sock: Any, per_read: float, seconds: float) -> None:
         super().__init__()
         # The socket's own reader (socket.makefile's): it keeps the socket open while the answer is
         # read, even after http.client closed its connection for a "Connection: close" answer.
         self._raw = raw
         self._sock = sock
-        self.deadline: float | None = deadline
-        self.seconds = seconds
+        self._per_read = per_read
+        self.deadline: float | None = time.monotonic() + per_read
+        self.seconds = seconds  # as configured, for messages
         self.expired = False
-        self._per_read = sock.gettimeout()  # urllib3 set it to the read timeout before sending
 
     def readable(self) -> bool:
         return True
@@ -181,7 +181,7 @@ class _DeadlineReader(io.RawIOBase):
         if left <= 0:
             self.expired = True
             raise socket.timeout(f"no complete answer within {self.seconds:g} s")
-        if self._per_read is None or left < self._per_read:
+        if left < self._per_read:
             self._sock.settimeout(left)
         try:
             return self._raw.readinto(buffer)  # type: ignore[no-any-return]
@@ -203,22 +203,17 @@ class _DeadlineReader(io.RawIOBase):
 
 
 class _DeadlineResponse(http.client.HTTPResponse):
-    """http.client's answer, reading through a `_DeadlineReader` when the try has a deadline."""
+    """http.client's answer, reading through a `_DeadlineReader` when the try has a bound."""
 
     def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
-        plan: tuple[float | None, float | None, float | None] | None = getattr(_local, "plan", None)
-        if plan is None or not hasattr(sock, "recv_into"):
+        bound: float | None = getattr(_local, "bound", None)
+        if bound is None or not hasattr(sock, "gettimeout"):
             return
-        read, total_deadline, total = plan
-        deadline, seconds = math.inf, 0.0
-        if read is not None:
-            deadline, seconds = time.monotonic() + read, read
-        if total_deadline is not None and total is not None and total_deadline < deadline:
-            deadline, seconds = total_deadline, total
-        if deadline == math.inf:
+        per_read = sock.gettimeout()  # urllib3 set it to this try's read timeout before sending
+        if per_read is None:
             return
-        reader = _DeadlineReader(self.fp.detach(), sock, deadline, seconds)  # nothing was read yet
+        reader = _DeadlineReader(self.fp.detach(), sock, per_read, bound)  # nothing was read yet
         self.fp = io.BufferedReader(reader)
         _local.reader = reader
 
@@ -495,8 +490,7 @@ class RESTClientObject:
         redirects = 0
         while True:
             started = time.monotonic()
-            _local.plan = None if plan.read is None and plan.total is None else (
-                plan.read, None if plan.total is None else started + plan.total, plan.total)
+            _local.bound = plan.bound
             _local.reader = None
             try:
                 resp: Any = manager.urlopen(
@@ -511,7 +505,7 @@ class RESTClientObject:
                 continue
             finally:
                 reader: _DeadlineReader | None = _local.reader
-                _local.plan = _local.reader = None
+                _local.bound = _local.reader = None
             if _log.isEnabledFor(logging.DEBUG):
                 _log.debug(
                     "%s %s -> %s in %.1f ms (request headers: %s)",

@@ -94,3 +94,17 @@ def test_an_impossible_transport_setting_is_refused_naming_it(name, value):
     with pytest.raises(exceptions.ApiValueError) as caught:
         client.ApiClient(config)
     assert f"Configuration.{name}" in str(caught.value) and repr(value) in str(caught.value)
+
+
+def test_waiting_for_a_connection_does_not_count_against_the_timeout_of_the_try(server):
+    server.default = Answer(body=VARIABLE)
+    config = client.Configuration(host=server.host)
+    config.connection_pool_maxsize = 1
+    config.retries = 0
+    with client.ApiClient(config) as api_client:
+        api = variable_api.VariableApi(api_client)
+        stream = api.get_variable("k", _preload_content=False)
+        threading.Timer(1.5, lambda: (stream.read(), stream.release_conn())).start()
+        started = time.monotonic()
+        assert finishes_within(10, lambda: api.get_variable("k", _request_timeout=1.0)).value == "v"
+        assert time.monotonic() - started >= 1.4
