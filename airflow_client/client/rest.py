@@ -347,6 +347,10 @@ def _positive(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
 class RESTClientObject:
     """Owns the connection pool; safe to share between threads (urllib3's pools are).
 
@@ -364,7 +368,7 @@ class RESTClientObject:
             raise ApiValueError(
                 f"Configuration.pool_timeout: expected a positive number of seconds or None, got {self.pool_timeout!r}"
             )
-        if not (_positive(self.max_retry_after) or self.max_retry_after == 0) or isinstance(self.max_retry_after, bool):
+        if not (_positive(self.max_retry_after) or _is_zero(self.max_retry_after)):
             raise ApiValueError(
                 f"Configuration.max_retry_after: expected a number of seconds, 0 or more, got {self.max_retry_after!r}"
             )
@@ -429,7 +433,6 @@ class RESTClientObject:
         config = self.configuration
         proxy = _proxy_for(config, scheme, hostname, port)
         kwargs = self._pool_kwargs
-        tls_in_use = scheme == "https"
         if proxy is None:
             manager = urllib3.PoolManager(**kwargs)
         else:
@@ -448,7 +451,6 @@ class RESTClientObject:
                     headers["Proxy-Authorization"] = urllib3.make_headers(proxy_basic_auth=credentials)[
                         "proxy-authorization"]
                 manager = urllib3.ProxyManager(bare, proxy_headers=headers, **kwargs)
-                tls_in_use = tls_in_use or proxy_scheme == "https"
                 if proxy_scheme == "https" and not config.verify_ssl:
                     _warn_unverified(f"the proxy {parts.hostname or hostport!r}")
             else:
@@ -553,7 +555,7 @@ class RESTClientObject:
             except urllib3.exceptions.InvalidHeader:
                 wait = None  # unreadable: the usual backoff applies
             if wait is not None and wait > self.max_retry_after:
-                _log.debug("%s %s -> %s with Retry-After %s: longer than max_retry_after (%g s), not retried",
+                _log.debug("%s %s: %s with Retry-After %s, longer than max_retry_after (%g s): not retried",
                            method, url, status, value, self.max_retry_after)
                 return None
         try:
