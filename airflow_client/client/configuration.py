@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import urllib3
 
@@ -23,6 +24,11 @@ DEFAULT_HOST = "http://localhost:8080/api/v1"
 # and seconds to wait for each read.
 DEFAULT_TIMEOUT = (10.0, 60.0)
 DEFAULT_RETRIES = 3
+# Transport bounds (docs/reliability.md): the longest Retry-After honoured, the longest wait for a
+# free pooled connection, and the largest answer body read, once decoded.
+DEFAULT_MAX_RETRY_AFTER = 30.0
+DEFAULT_POOL_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_SIZE = 256 * 1024 * 1024
 
 LOGGER_NAME = "airflow_client"
 
@@ -98,7 +104,9 @@ class Configuration:
     """Everything `ApiClient` needs to know to reach and authenticate to one Airflow webserver.
 
     Authentication: `username` and `password` for HTTP Basic, or `access_token` for a Bearer token
-    (which wins when both are set). Secrets never appear in `repr()`.
+    (which wins when both are set). Credentials written into the host URL
+    (`http://user:password@host/api/v1`) are taken as `username` and `password` when neither was
+    given, and removed from `host`; explicit ones win. Secrets never appear in `repr()`.
     """
 
     _default: ClassVar[Configuration | None] = None
@@ -119,7 +127,6 @@ class Configuration:
         server_operation_variables: dict[str, dict[str, str]] | None = None,
         ssl_ca_cert: str | None = None,
     ) -> None:
-        self.host = host if host is not None else DEFAULT_HOST
         self.api_key = api_key or {}
         self.api_key_prefix = api_key_prefix or {}
         self.access_token = access_token
@@ -128,6 +135,8 @@ class Configuration:
         self.auth_flow: AuthFlow | None = None
         self.username = username
         self.password = password
+        # After the credentials: credentials in the URL only count when none were given.
+        self.host = host if host is not None else DEFAULT_HOST
         # Kept for compatibility: unknown keys in answers are always kept, never an error.
         self.discard_unknown_keys = discard_unknown_keys
         self.disabled_client_side_validations = disabled_client_side_validations
@@ -144,13 +153,22 @@ class Configuration:
         self.tls_server_name: str | None = None
 
         self.connection_pool_maxsize = (os.cpu_count() or 1) * 5
+        # Seconds a call waits for a free pooled connection before PoolTimeoutError; None waits forever.
+        self.pool_timeout: float | None = DEFAULT_POOL_TIMEOUT
+        # `user:password@` in a proxy URL is sent as Proxy-Authorization: Basic, never shown.
         self.proxy: str | None = None
         self.proxy_headers: dict[str, str] | None = None
         self.no_proxy: str | None = None
+        # Without `proxy`, take it from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY as requests does.
+        self.trust_env = True
         self.socket_options: list[tuple[int, int, int]] | None = None
 
         self.retries: int | urllib3.Retry | None = DEFAULT_RETRIES
+        # A Retry-After longer than this (seconds) is not waited for: the answer is returned at once.
+        self.max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
         self.timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT
+        # Bytes of decoded body read at most per answer (ResponseTooLarge beyond); None for no cap.
+        self.max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE
         # False: call arguments are sent without being checked first (the server judges them).
         self.client_side_validation = True
         # Timestamps in answers. False: each field has the type apache-airflow-client 2.10 gives it,
@@ -246,6 +264,25 @@ class Configuration:
         return self.get_basic_auth_token()
 
     # -- hosts -------------------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @host.setter
+    def host(self, value: str) -> None:
+        # Credentials in the URL would show in every message and log line that names a request, and
+        # urllib3 would not send them: take them out, and send them as Basic credentials instead.
+        parts = urlsplit(value)
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        if not at:
+            self._host = value
+            return
+        self._host = urlunsplit(parts._replace(netloc=hostport))
+        if self.username is None and self.password is None:
+            user, colon, password = userinfo.partition(":")
+            self.username = unquote(user)
+            self.password = unquote(password) if colon else None
 
     def get_host_settings(self) -> list[dict[str, Any]]:
         return [{"url": self.host, "description": "the configured Airflow webserver", "variables": {}}]

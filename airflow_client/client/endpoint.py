@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Protocol, TypedDict, TypeVar, Union
 from urllib.parse import quote
 
-from airflow_client.client.exceptions import ApiTypeError, ApiValueError
+from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
 from airflow_client.client.rest import Request
 
@@ -241,7 +241,7 @@ def _check_option(name: str, key: str, value: Any) -> None:
     if key == "_headers" and value is not None:
         for header, text in value.items():
             if not (_header_text(header) and header and ":" not in header and _header_text(text)):
-                shown = "<hidden>" if str(header).lower() in ("authorization", "cookie") else repr(text)
+                shown = "<hidden>" if is_secret_header(str(header)) else repr(text)
                 raise ApiValueError(
                     f"{name}(): _headers must map header names to one line of latin-1 text, got {header!r}: {shown}"
                 )

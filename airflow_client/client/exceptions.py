@@ -14,6 +14,8 @@
         ├── ConflictException           409
         ├── ServiceException            5xx
         ├── ApiConnectionError          no answer: refused, reset, timed out, TLS failure
+        │   └── PoolTimeoutError        every pooled connection stayed in use for pool_timeout seconds
+        ├── ResponseTooLarge            an answer larger than max_response_size once decoded
         └── ResponseDecodeError         a 2xx answer whose body is not what its content type says
 
 Argument errors are raised before any request is sent. `ApiException` carries the HTTP `status`,
@@ -23,12 +25,30 @@ error document, and the `method` and `url` of the request that failed.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Mapping, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
-# Headers that carry credentials or a session and must never reach a log or a traceback.
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+# A header whose name holds one of these words carries a credential or a session: Authorization,
+# Proxy-Authorization, Cookie, Set-Cookie, X-Auth-Token, X-Api-Key, X-Session-Id, ...
+_SECRET_WORDS = ("auth", "token", "key", "secret", "session", "password", "passwd", "credential", "cookie")
 _BODY_SHOWN = 2000
+
+
+@functools.lru_cache(maxsize=1024)
+def is_secret_header(name: str) -> bool:
+    """True for a header whose value must never be shown: the one rule every redaction uses."""
+    lowered = name.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+def without_userinfo(url: str) -> str:
+    """`url` with any `user:password@` removed, fit to be shown."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def render_path(path_to_item: Sequence[Any] | None) -> str:
@@ -138,6 +158,12 @@ class ApiException(OpenApiException):
         if self.detail:
             lines.append(f"Detail: {self.detail}")
         if self.headers:
+            location = self.status is not None and 300 <= self.status <= 399 and self.headers.get("Location")
+            if location:
+                lines.append(
+                    f"Redirected to: {without_userinfo(str(location))} (not followed: the client follows redirects "
+                    "of GET and HEAD only, within the same host name, at most 5)"
+                )
             lines.append(f"HTTP response headers: {redact_headers(self.headers)}")
         if self.body:
             body = self.body if len(self.body) <= _BODY_SHOWN else self.body[:_BODY_SHOWN] + " [...]"
@@ -147,7 +173,11 @@ class ApiException(OpenApiException):
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy fit for a log line or a message: credentials and cookies replaced by a marker."""
-    return {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+    shown = {k: ("<redacted>" if is_secret_header(str(k)) else v) for k, v in headers.items()}
+    for name in ("Location", "location"):  # a redirect may point to a URL holding credentials
+        if name in shown:
+            shown[name] = without_userinfo(str(shown[name]))
+    return shown
 
 
 class BadRequestException(ApiException):
@@ -176,6 +206,22 @@ class ServiceException(ApiException):
 
 class ApiConnectionError(ApiException):
     """No HTTP answer: the cause (a urllib3 error) is chained as `__cause__`."""
+
+
+class PoolTimeoutError(ApiConnectionError):
+    """No connection of the pool came free within `Configuration.pool_timeout` seconds.
+
+    Usually streamed answers (`_preload_content=False`) that were never read to the end and released.
+    """
+
+
+class ResponseTooLarge(ApiException):
+    """An answer whose body, once decoded, is larger than `Configuration.max_response_size` bytes.
+
+    Nothing of the body is kept; `limit` is the cap that was passed. The connection is closed.
+    """
+
+    limit: int | None = None
 
 
 class ResponseDecodeError(ApiException):

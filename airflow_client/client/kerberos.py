@@ -212,7 +212,7 @@ class KerberosAuth(AuthFlow):
         if token is None:
             self._local.verified = False
             if self.require_mutual:
-                discard(response)
+                discard(response, keep=False)
                 raise self._refuse(request, response, f"the server sent no WWW-Authenticate: Negotiate token, so it "
                                    f"did not prove that it is {principal} (require_mutual=True)")
             _log.debug("Kerberos: %s answered without a mutual-authentication token; its identity is not verified",
@@ -227,7 +227,7 @@ class KerberosAuth(AuthFlow):
                 complete = False
         if not complete:
             self._local.verified = False
-            discard(response)
+            discard(response, keep=False)
             raise self._refuse(request, response, f"the server's WWW-Authenticate: Negotiate token does not verify as "
                                f"coming from {principal}; the answer is not trusted")
         self._local.verified = True

@@ -14,18 +14,22 @@ from __future__ import annotations
 import os
 import socket
 import socketserver
+import ssl
 import struct
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import pytest
+import trustme
 from hypothesis import HealthCheck, settings
 
 # The loopback server and its fixture come from the unit tests; `server` becomes a fixture here too.
 from test.unit.conftest import Answer, LoopbackServer, Seen, server, task_instance_json  # noqa: F401
+
+T = TypeVar("T")
 
 TALLY: Counter[str] = Counter()
 _TALLY_LOCK = threading.Lock()
@@ -80,6 +84,31 @@ def open_loopback() -> LoopbackServer:
     # http.server listens with a backlog of 5; many threads connecting at once would see SYN retries.
     srv.httpd.socket.listen(128)
     return srv
+
+
+def tls_server(cert_and_key: tuple[bytes, bytes] | trustme.LeafCert, *, client_ca: trustme.CA | None = None) -> (
+        LoopbackServer):
+    """The loopback server, speaking TLS with this certificate; requiring a client cert from `client_ca`."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if isinstance(cert_and_key, trustme.LeafCert):
+        cert_and_key.configure_cert(ctx)
+    else:
+        blob = cert_and_key[0] + cert_and_key[1]
+        with trustme.Blob(blob).tempfile() as path:
+            ctx.load_cert_chain(path)
+    if client_ca is not None:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        client_ca.configure_trust(ctx)
+    srv = open_loopback()
+    # The handshake happens on the handler's first read, in its own thread, so a client that fails
+    # it never blocks the accept loop; such failures are expected here, not worth a traceback.
+    srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True, do_handshake_on_connect=False)
+    srv.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    return srv
+
+
+def https_host(srv: LoopbackServer) -> str:
+    return f"https://127.0.0.1:{srv.port}/api/v1"
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +234,28 @@ def raw_server() -> Iterator[Callable[[Callable[[RawServer, socket.socket], None
     yield make
     for srv in made:
         srv.close()
+
+
+def finishes_within(seconds: float, call: Callable[[], T]) -> T:
+    """`call()` run in a daemon thread: its result, or its exception raised here; fails if it is still running.
+
+    For calls that would hang without the behaviour under test: the test fails instead of hanging.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def refused_port() -> int:

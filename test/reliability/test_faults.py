@@ -9,6 +9,8 @@ nothing is retried on 400/401/403/404/409.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import math
 import socket
 import threading
@@ -24,7 +26,7 @@ from airflow_client.client import exceptions
 from airflow_client.client.api import dag_api, variable_api
 from airflow_client.client.rest import make_timeout
 
-from .conftest import Answer, RawServer, count, http_answer, refused_port, reset, silent
+from .conftest import Answer, RawServer, count, finishes_within, http_answer, refused_port, reset, silent
 
 VARIABLE = {"key": "k", "value": "v", "description": None}
 
@@ -154,19 +156,26 @@ def test_a_silent_server_is_retried_for_a_get_at_most_retries_times(raw_server):
     survived()
 
 
-@pytest.mark.parametrize("method", ["post_variables", "patch_variable"])
-def test_a_post_or_patch_to_a_silent_server_is_sent_once(raw_server, method):
-    srv = raw_server(silent)
-    with make_client(srv.host, retries=3, timeout=0.3) as api_client:
-        api = variables(api_client)
+def post_or_patch(api_client: client.ApiClient, method: str) -> Any:
+    api = variables(api_client)
+    if method == "post_variables":
+        return api.post_variables({"key": "k", "value": "v"})
+    return api.patch_variable("k", {"key": "k", "value": "v"})
+
+
+def assert_sent_once_without_an_answer(srv: RawServer, method: str, timeout: Any = (2.0, 5.0)) -> None:
+    """A POST or PATCH, with retries on, that got no answer: ApiConnectionError, and the server saw it once."""
+    with make_client(srv.host, retries=3, timeout=timeout) as api_client:
         with pytest.raises(exceptions.ApiConnectionError):
-            if method == "post_variables":
-                api.post_variables({"key": "k", "value": "v"})
-            else:
-                api.patch_variable("k", {"key": "k", "value": "v"})
+            post_or_patch(api_client, method)
     time.sleep(0.2)  # a retry, if any, would have arrived by now
     assert [r.method for r in srv.requests] == ["POST" if method == "post_variables" else "PATCH"]
     survived()
+
+
+@pytest.mark.parametrize("method", ["post_variables", "patch_variable"])
+def test_a_post_or_patch_to_a_silent_server_is_sent_once(raw_server, method):
+    assert_sent_once_without_an_answer(raw_server(silent), method, timeout=0.3)
 
 
 def test_a_server_that_stalls_in_the_middle_of_a_body_is_ended_by_the_read_timeout(raw_server):
@@ -225,16 +234,7 @@ def _hang_up_after_reading(srv: RawServer, conn: socket.socket) -> None:
 @pytest.mark.parametrize("fault", ["reset before any answer", "reset in the middle of the body"])
 def test_a_post_or_patch_reset_after_it_was_sent_is_not_sent_again(raw_server, method, fault):
     srv = raw_server(_hang_up_after_reading if fault == "reset before any answer" else _reset_mid_body)
-    with make_client(srv.host, retries=3) as api_client:
-        api = variables(api_client)
-        with pytest.raises(exceptions.ApiConnectionError):
-            if method == "post_variables":
-                api.post_variables({"key": "k", "value": "v"})
-            else:
-                api.patch_variable("k", {"key": "k", "value": "v"})
-    time.sleep(0.2)
-    assert len(srv.requests) == 1, [r.method for r in srv.requests]
-    survived()
+    assert_sent_once_without_an_answer(srv, method)
 
 
 # -- failing in passing: retried when idempotent -------------------------------------------------------------
@@ -323,12 +323,8 @@ def test_a_post_or_patch_answered_with_a_passing_failure_is_sent_once(server, st
     server.handler = Script(Answer(status=status, body={"title": "busy"}, headers={"Retry-After": "0"}),
                             Answer(status=200, body=VARIABLE))
     with make_client(server.host, retries=3) as api_client:
-        api = variables(api_client)
         with pytest.raises(exceptions.ApiException) as caught:
-            if method == "post_variables":
-                api.post_variables({"key": "k", "value": "v"})
-            else:
-                api.patch_variable("k", {"key": "k", "value": "v"})
+            post_or_patch(api_client, method)
     assert caught.value.status == status
     time.sleep(0.1)
     assert len(server.seen) == 1
@@ -370,3 +366,153 @@ def test_a_urllib3_retry_given_as_configuration_retries_is_used_as_is(server):
             variables(api_client).get_variable("k")
     assert len(server.seen) == 2
     survived()
+
+
+# -- Retry-After: honoured up to Configuration.max_retry_after, never for 413 --------------------------------
+
+IN_AN_HOUR = email.utils.format_datetime(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1),
+                                         usegmt=True)
+
+
+@pytest.mark.parametrize("retry_after", ["3600", IN_AN_HOUR], ids=["seconds", "http-date"])
+def test_a_retry_after_beyond_max_retry_after_returns_the_503_at_once(server, retry_after):
+    server.handler = Script(Answer(status=503, body={"title": "maintenance"}, headers={"Retry-After": retry_after}),
+                            Answer(status=200, body=VARIABLE))
+    with make_client(server.host, retries=3) as api_client:
+        started = time.monotonic()
+        with pytest.raises(exceptions.ServiceException) as caught:
+            finishes_within(10, lambda: variables(api_client).get_variable("k", _request_timeout=2))
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0, elapsed
+    assert caught.value.status == 503 and caught.value.title == "maintenance"
+    assert len(server.seen) == 1
+    survived()
+
+
+def test_max_retry_after_is_configurable(server):
+    def slow_down_once() -> Script:
+        server.handler = script = Script(Answer(status=429, body={"title": "slow down"}, headers={"Retry-After": "2"}),
+                                         Answer(status=200, body=VARIABLE))
+        return script
+
+    config = client.Configuration(host=server.host)
+    config.max_retry_after = 1
+    script = slow_down_once()
+    with client.ApiClient(config) as api_client:
+        with pytest.raises(exceptions.ApiException) as caught:
+            finishes_within(10, lambda: variables(api_client).get_variable("k"))
+    assert caught.value.status == 429 and script.gaps("/api/v1/variables/k") == []
+    config.max_retry_after = 2.5  # read when the client is made
+    script = slow_down_once()
+    with client.ApiClient(config) as api_client:
+        assert finishes_within(10, lambda: variables(api_client).get_variable("k")).value == "v"
+    (gap,) = script.gaps("/api/v1/variables/k")
+    assert 1.9 <= gap < 2.0 + 1.5, gap
+    survived()
+
+
+def test_a_413_is_never_retried_even_with_retry_after(server):
+    server.handler = Script(Answer(status=413, body={"title": "too large"}, headers={"Retry-After": "1"}),
+                            Answer(status=200, body=VARIABLE))
+    with make_client(server.host, retries=3) as api_client:
+        with pytest.raises(exceptions.ApiException) as caught:
+            finishes_within(10, lambda: variables(api_client).get_variable("k"))
+    assert caught.value.status == 413
+    assert len(server.seen) == 1
+    survived()
+
+
+def test_an_unreadable_retry_after_falls_back_to_the_backoff(server):
+    server.handler = Script(Answer(status=503, body={"title": "busy"}, headers={"Retry-After": "soon"}),
+                            Answer(status=200, body=VARIABLE))
+    with make_client(server.host, retries=3) as api_client:
+        assert finishes_within(10, lambda: variables(api_client).get_variable("k")).value == "v"
+    assert len(server.seen) == 2
+    survived()
+
+
+# -- the read timeout bounds the whole answer of a try -------------------------------------------------------
+
+DRIP_EVERY = 0.25  # seconds between two bytes: far below any read timeout here, so only a deadline ends it
+
+
+def _drip(srv: RawServer, conn: socket.socket, head: bytes, drip: bytes) -> None:
+    """Read the request, send `head` at once, then `drip` one byte at a time."""
+    if srv.read_request(conn) is None:
+        return
+    conn.sendall(head)
+    for byte in drip:
+        if srv.stopping.wait(DRIP_EVERY):
+            return
+        conn.sendall(bytes([byte]))
+
+
+def drip_body(srv: RawServer, conn: socket.socket) -> None:
+    body = b'{"key": "k", "value": "' + b"v" * 200 + b'"}'
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    _drip(srv, conn, head, body)
+
+
+def drip_headers(srv: RawServer, conn: socket.socket) -> None:
+    _drip(srv, conn, b"HTTP/1.1 200 OK\r\n", b"X-Slow: " + b"s" * 200 + b"\r\nContent-Length: 2\r\n\r\n{}")
+
+
+@pytest.mark.parametrize("configured, per_call", [
+    ((2.0, 5.0), 1.5),
+    ((2.0, 5.0), (1.0, 1.5)),
+    (1.5, None),
+    ((1.0, 1.5), None),
+], ids=["per-call total", "per-call pair", "configured total", "configured pair"])
+def test_a_server_dripping_the_body_is_ended_by_the_read_timeout(raw_server, configured, per_call):
+    srv = raw_server(drip_body)
+    options = {} if per_call is None else {"_request_timeout": per_call}
+    with make_client(srv.host, retries=0, timeout=configured) as api_client:
+        started = time.monotonic()
+        with pytest.raises(exceptions.ApiConnectionError) as caught:
+            finishes_within(15, lambda: variables(api_client).get_variable("k", **options))
+        elapsed = time.monotonic() - started
+    assert 1.4 < elapsed < 1.5 + 1.5, elapsed
+    assert "timed out" in str(caught.value) and "1.5 s" in str(caught.value)
+    assert isinstance(caught.value.__cause__, urllib3.exceptions.ReadTimeoutError)
+    survived()
+
+
+def test_a_streamed_call_has_its_status_line_and_headers_bounded(raw_server):
+    srv = raw_server(drip_headers)
+    with make_client(srv.host, retries=0) as api_client:
+        started = time.monotonic()
+        with pytest.raises(exceptions.ApiConnectionError):
+            finishes_within(15, lambda: variables(api_client).get_variable(
+                "k", _preload_content=False, _request_timeout=(1.0, 1.5)))
+        assert time.monotonic() - started < 1.5 + 1.5
+    survived()
+
+
+def test_a_streamed_body_is_the_callers_to_read_past_the_deadline(raw_server):
+    body = b'{"key": "k", "value": "slow"}'
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    srv = raw_server(lambda srv, conn: _drip(srv, conn, head, body))  # about 7 s of body
+    with make_client(srv.host, retries=0) as api_client:
+        resp = variables(api_client).get_variable("k", _preload_content=False, _request_timeout=(1.0, 1.0))
+        try:
+            assert resp.read() == body
+        finally:
+            resp.release_conn()
+    survived()
+
+
+def test_each_try_of_a_get_gets_its_own_deadline(raw_server):
+    srv = raw_server(drip_body)
+    with make_client(srv.host, retries=1, timeout=(1.0, 1.0)) as api_client:
+        started = time.monotonic()
+        with pytest.raises(exceptions.ApiConnectionError):
+            finishes_within(15, lambda: variables(api_client).get_variable("k"))
+        elapsed = time.monotonic() - started
+    assert len(srv.requests) == 2
+    assert 1.9 < elapsed < 2 * 1.0 + 2.0, elapsed  # the first retry has no backoff
+    survived()
+
+
+@pytest.mark.parametrize("method", ["post_variables", "patch_variable"])
+def test_a_post_or_patch_past_its_deadline_is_sent_once(raw_server, method):
+    assert_sent_once_without_an_answer(raw_server(drip_body), method, timeout=(1.0, 1.0))

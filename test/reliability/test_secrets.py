@@ -15,6 +15,7 @@ import logging
 import secrets
 import traceback
 from typing import Any, Callable, Iterator, NamedTuple
+from urllib.parse import quote
 
 import pytest
 
@@ -188,3 +189,83 @@ def test_a_secret_field_is_masked_in_the_models_repr_but_kept_for_the_request(ex
     conn = Connection(connection_id="c", conn_type="http", password=CONN_PASSWORD)
     assert "password='***'" in repr(conn)
     assert conn.password == CONN_PASSWORD and conn.to_dict()["password"] == CONN_PASSWORD
+
+
+# -- credentials written into the host URL -------------------------------------------------------------------
+
+URL_PASSWORD = "urlpw-" + secrets.token_hex(8)
+
+
+def _url_with_credentials(host: str, user: str = "carol", password: str = URL_PASSWORD + "@:/%") -> str:
+    scheme, rest = host.split("://", 1)
+    return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{rest}"
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _everything_shown(config: client.Configuration, server: Any, caplog: pytest.LogCaptureFixture) -> str:
+    """repr and str of the configuration and client, a failed call's exception, and the DEBUG log."""
+    server.reply(Answer(status=404, body={"title": "Variable not found"}))
+    texts = [repr(config), str(config), config.host]
+    with caplog.at_level(logging.DEBUG, logger="airflow_client"), client.ApiClient(config) as api_client:
+        texts += [repr(api_client), str(api_client)]
+        with pytest.raises(exceptions.NotFoundException) as caught:
+            variable_api.VariableApi(api_client).get_variable("k")
+    texts += _texts_of(caught.value)
+    texts += [record.getMessage() for record in caplog.records]
+    return "\n".join(texts)
+
+
+def test_credentials_in_the_host_url_are_sent_as_basic_and_never_shown(caplog):
+    srv = open_loopback()
+    try:
+        config = client.Configuration(host=_url_with_credentials(srv.host))
+        config.retries = 0
+        assert config.host == srv.host
+        assert (config.username, config.password) == ("carol", URL_PASSWORD + "@:/%")
+        shown = _everything_shown(config, srv, caplog)
+        assert srv.last.headers["Authorization"] == _basic("carol", URL_PASSWORD + "@:/%")
+        assert srv.last.path == "/api/v1/variables/k"
+    finally:
+        srv.close()
+    assert URL_PASSWORD not in shown
+    assert f"GET {srv.host}/variables/k" in shown
+
+
+def test_credentials_in_a_host_assigned_later_are_taken_out_too(caplog):
+    srv = open_loopback()
+    try:
+        config = client.Configuration()
+        config.host = _url_with_credentials(srv.host)
+        config.retries = 0
+        assert config.host == srv.host
+        shown = _everything_shown(config, srv, caplog)
+        assert srv.last.headers["Authorization"] == _basic("carol", URL_PASSWORD + "@:/%")
+    finally:
+        srv.close()
+    assert URL_PASSWORD not in shown
+
+
+def test_explicit_credentials_win_over_those_in_the_host_url(caplog):
+    srv = open_loopback()
+    try:
+        config = client.Configuration(host=_url_with_credentials(srv.host), username="admin", password="admin-pw")
+        config.retries = 0
+        assert config.host == srv.host
+        shown = _everything_shown(config, srv, caplog)
+        assert srv.last.headers["Authorization"] == _basic("admin", "admin-pw")
+    finally:
+        srv.close()
+    assert URL_PASSWORD not in shown
+
+
+def test_credentials_in_the_host_url_never_show_when_no_answer_comes():
+    host = _url_with_credentials(f"http://127.0.0.1:{refused_port()}/api/v1")
+    config = client.Configuration(host=host)
+    config.retries = 1
+    with client.ApiClient(config) as api_client:
+        with pytest.raises(exceptions.ApiConnectionError) as caught:
+            variable_api.VariableApi(api_client).get_variable("k")
+    assert URL_PASSWORD not in "\n".join(_texts_of(caught.value))

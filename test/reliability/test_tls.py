@@ -13,12 +13,15 @@ import ssl
 import subprocess
 import sys
 import textwrap
+import uuid
+import warnings
 from pathlib import Path
 from typing import Iterator
 
 import certifi
 import pytest
 import trustme
+import urllib3
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,7 +31,7 @@ import airflow_client.client as client
 from airflow_client.client import exceptions
 from airflow_client.client.api import variable_api
 
-from .conftest import Answer, LoopbackServer, count, open_loopback
+from .conftest import Answer, LoopbackServer, count, https_host, open_loopback, tls_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VARIABLE = {"key": "k", "value": "v"}
@@ -41,28 +44,9 @@ def ca() -> trustme.CA:
 
 def tls_loopback(cert_and_key: tuple[bytes, bytes] | trustme.LeafCert, *, client_ca: trustme.CA | None = None) -> (
         LoopbackServer):
-    """The loopback server, speaking TLS with this certificate; requiring a client cert from `client_ca`."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    if isinstance(cert_and_key, trustme.LeafCert):
-        cert_and_key.configure_cert(ctx)
-    else:
-        blob = cert_and_key[0] + cert_and_key[1]
-        with trustme.Blob(blob).tempfile() as path:
-            ctx.load_cert_chain(path)
-    if client_ca is not None:
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        client_ca.configure_trust(ctx)
-    srv = open_loopback()
-    # The handshake happens on the handler's first read, in its own thread, so a client that fails
-    # it never blocks the accept loop; such failures are expected here, not worth a traceback.
-    srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True, do_handshake_on_connect=False)
-    srv.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    srv = tls_server(cert_and_key, client_ca=client_ca)
     srv.default = Answer(body=VARIABLE)
     return srv
-
-
-def https_host(srv: LoopbackServer) -> str:
-    return f"https://127.0.0.1:{srv.port}/api/v1"
 
 
 @pytest.fixture
@@ -230,3 +214,53 @@ def test_verify_ssl_false_reaches_a_self_signed_server_and_warns(unverified_run)
 def test_verify_ssl_false_warns_once_per_host_not_per_request(unverified_run):
     _srv, _stdout, warned = unverified_run
     assert len(warned) == 1, f"{len(warned)} warnings for 20 calls to one host"
+
+
+# -- verify_ssl=False warns only where TLS is in use -----------------------------------------------------
+
+
+def _warnings_when_made(host: str, proxy: str | None = None) -> list[str]:
+    """The InsecureRequestWarning messages given while making a client with verify_ssl=False."""
+    config = client.Configuration(host=host)
+    config.verify_ssl = False
+    config.proxy = proxy
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client.ApiClient(config).close()
+    return [str(w.message) for w in caught if issubclass(w.category, urllib3.exceptions.InsecureRequestWarning)]
+
+
+def _unique(label: str) -> str:
+    return f"{label}-{uuid.uuid4().hex[:12]}.invalid"  # never warned about before in this process
+
+
+def test_verify_ssl_false_does_not_warn_for_a_plain_http_host():
+    assert _warnings_when_made(f"http://{_unique('plain')}:8080/api/v1") == []
+
+
+def test_verify_ssl_false_does_not_warn_for_a_plain_http_host_behind_a_plain_http_proxy():
+    assert _warnings_when_made(f"http://{_unique('plain')}/api/v1", proxy=f"http://{_unique('proxy')}:3128") == []
+
+
+def test_verify_ssl_false_warns_for_an_https_host_naming_it():
+    name = _unique("tls")
+    (message,) = _warnings_when_made(f"https://{name}/api/v1")
+    assert name in message and "verify_ssl is False" in message
+
+
+def test_verify_ssl_false_warns_for_an_https_proxy_naming_it():
+    proxy = _unique("tls-proxy")
+    (message,) = _warnings_when_made(f"http://{_unique('plain')}/api/v1", proxy=f"https://{proxy}:3128")
+    assert f"the proxy '{proxy}'" in message
+
+
+def test_verify_ssl_false_on_plain_http_calls_give_no_warning(servers):
+    srv = open_loopback()
+    servers.append(srv)
+    srv.default = Answer(body=VARIABLE)
+    config = client.Configuration(host=srv.host)
+    config.verify_ssl = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert get(config).value == "v"
+    assert not [w for w in caught if issubclass(w.category, urllib3.exceptions.InsecureRequestWarning)]
