@@ -22,6 +22,8 @@ from airflow_client.client.exceptions import (
     ApiTypeError,
     ApiValueError,
     OpenApiException,
+    PoolTimeoutError,
+    ResponseTooLarge,
     WaitTimeout,
 )
 
@@ -35,6 +37,8 @@ __all__ = [
     "ApiValueError",
     "Configuration",
     "OpenApiException",
+    "PoolTimeoutError",
+    "ResponseTooLarge",
     "WaitTimeout",
     "__version__",
 ]

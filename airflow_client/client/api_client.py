@@ -259,9 +259,8 @@ class ApiClient:
             flow.answer(request, resp, self.configuration, retried=True)
         if not preload:
             if not 200 <= resp.status <= 299:
-                raise exception_for(resp.status)(
-                    http_resp=RESTResponse(resp), method=request.method, url=request.url  # type: ignore[arg-type]
-                )
+                error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
+                raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
         assert isinstance(resp, RESTResponse)
         self.last_response = resp

@@ -632,6 +632,15 @@ class RESTClientObject:
         again.sleep()
         return again
 
+    def read_answer(self, resp: urllib3.HTTPResponse, method: str, url: str) -> RESTResponse:
+        """Read a streamed answer in full, within max_response_size (an error answer to a streamed call)."""
+        try:
+            return RESTResponse(resp, self._read_body(resp, method, url))
+        except urllib3.exceptions.HTTPError as exc:
+            discard(resp, keep=False)
+            raise ApiConnectionError(status=None, reason=f"{type(exc).__name__}: {exc}", method=method,
+                                     url=url) from exc
+
     def _read_body(self, resp: Any, method: str, url: str) -> bytes:
         """The decoded body, refused past max_response_size: read in large pieces, joined once."""
         cap = self.max_response_size

@@ -147,3 +147,20 @@ def test_an_error_answer_is_capped_too(server, bomb):
         with pytest.raises(exceptions.ResponseTooLarge) as caught:
             get(api_client)
     assert caught.value.status == 500
+
+
+def test_the_error_answer_to_a_streamed_call_is_read_within_the_cap(server, bomb):
+    server.reply(ExactAnswer(status=500, body=bomb,
+                             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"}))
+    server.default = Answer(body=VARIABLE)
+    with make_client(server.host, maxsize=1) as api_client:
+        api = variable_api.VariableApi(api_client)
+        tracemalloc.start()
+        try:
+            with pytest.raises(exceptions.ResponseTooLarge):
+                finishes_within(60, lambda: api.get_variable("k", _preload_content=False))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 4 * CAP
+        assert get(api_client).value == "v"  # the refused answer gave its one connection back
