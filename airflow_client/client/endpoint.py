@@ -139,7 +139,7 @@ class Operation:
                 f"{name}() takes {len(self.positional)} positional argument(s) ({', '.join(self.positional)}) "
                 f"but {len(args)} were given; optional parameters are passed by keyword"
             )
-        values = dict(zip(self.positional, args))
+        values = dict(zip(self.positional, args, strict=False))
         options: dict[str, Any] = {}
         for key, value in kwargs.items():
             if key in self.annotations:

@@ -241,7 +241,7 @@ def unflatten(nodes: list[Any]) -> Any:
     """The tree `flatten` took apart."""
     # Every container first, then their contents: a child is linked by reference, in any order.
     built: list[Any] = [{} if type(node) is dict else [] for node in nodes]
-    for node, target in zip(nodes, built):
+    for node, target in zip(nodes, built, strict=True):
         if type(node) is dict:
             for key, item in node.items():
                 target[key] = built[item] if type(item) is _Ref else item

@@ -154,7 +154,7 @@ class Model(Convertible):
                 f"{where}() takes {len(required)} positional argument(s) ({', '.join(required) or 'none'}), "
                 f"got {len(args)}; pass optional fields by keyword"
             )
-        for name, value in zip(required, args):
+        for name, value in zip(required, args, strict=False):
             if name in kwargs:
                 raise ApiTypeError(f"{where}() got field {name!r} both by position and by keyword")
             kwargs[name] = value

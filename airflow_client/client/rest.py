@@ -18,7 +18,6 @@ import logging
 import math
 import random
 import re
-import socket
 import ssl
 import threading
 import time
@@ -177,12 +176,12 @@ class _DeadlineReader(io.RawIOBase):
         left = deadline - time.monotonic()
         if left <= 0:
             self.expired = True
-            raise socket.timeout(f"no complete answer within {self.seconds:g} s")
+            raise TimeoutError(f"no complete answer within {self.seconds:g} s")
         if left < self._per_read:
             self._sock.settimeout(left)
         try:
             return self._raw.readinto(buffer)  # type: ignore[no-any-return]
-        except socket.timeout:
+        except TimeoutError:
             self.expired = time.monotonic() >= deadline - 0.001
             raise
 

@@ -140,7 +140,7 @@ def test_password_is_stored_never_returned_and_never_shown(conns, airflow, clean
 def test_listing_connections_pages_and_orders(conns, cleanup):
     prefix = unique("conn_list")
     ids = [f"{prefix}_{n}" for n in ("a", "b", "c")]
-    for conn_id, host in zip(ids, ("h3.example.com", "h1.example.com", "h2.example.com")):
+    for conn_id, host in zip(ids, ("h3.example.com", "h1.example.com", "h2.example.com"), strict=True):
         cleanup.append(f"/connections/{conn_id}")
         conns.post_connection(Connection(connection_id=conn_id, conn_type="http", host=host))
 
@@ -443,7 +443,7 @@ def test_pool_names_keep_unicode_and_url_characters(pools):
 def test_listing_pools_pages_and_orders(pools, cleanup):
     prefix = unique("pool_list")
     names = [f"{prefix}_{n}" for n in ("a", "b", "c")]
-    for name, slots in zip(names, (30, 10, 20)):
+    for name, slots in zip(names, (30, 10, 20), strict=True):
         cleanup.append(f"/pools/{quote_segment(name)}")
         pools.post_pool(Pool(name=name, slots=slots))
 

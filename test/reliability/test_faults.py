@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import itertools
 import math
 import socket
 import threading
@@ -62,7 +63,7 @@ class Script:
 
     def gaps(self, path: str) -> list[float]:
         times = self.arrivals[path]
-        return [later - earlier for earlier, later in zip(times, times[1:])]
+        return [later - earlier for earlier, later in itertools.pairwise(times)]
 
 
 def survived() -> None:

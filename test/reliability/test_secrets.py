@@ -139,7 +139,7 @@ def exposure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exposure]:
         texts["stdout and stderr"] = [stdout.getvalue(), stderr.getvalue()]
         yield Exposure(texts, outcomes, capture.lines)
     finally:
-        for log, level in zip(watched, levels):
+        for log, level in zip(watched, levels, strict=True):
             log.removeHandler(capture)
             log.setLevel(level)
         root_logger = logging.getLogger("airflow_client")
