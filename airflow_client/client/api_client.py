@@ -11,20 +11,33 @@ from __future__ import annotations
 import atexit
 import io
 import json
+import logging
 import threading
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from urllib.parse import quote
 
+from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
 from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
 from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
+from airflow_client.client.servers import (
+    API_PATHS,
+    FAB_PATH,
+    REMOVED_MARK,
+    Server,
+    probe,
+    removed_api_error,
+    split_host,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
     from airflow_client.client.endpoint import Operation
+
+_log = logging.getLogger("airflow_client")
 
 # How much of an unexpected answer an error message quotes.
 _SHOWN_BODY = 200
@@ -36,13 +49,21 @@ _AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
 class _Answer:
     """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
 
-    __slots__ = ("accept", "kind", "name", "text")
+    __slots__ = ("accept", "adapt", "kind", "name", "text")
 
-    def __init__(self, name: str, kind: Kind | None, accept: tuple[str, ...], text: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        kind: Kind | None,
+        accept: tuple[str, ...],
+        text: bool = False,
+        adapt: Callable[[Any], Any] | None = None,
+    ) -> None:
         self.name = name
         self.kind = kind
         self.accept = accept  # empty: the operation declares no content, nothing is decoded
         self.text = text  # the caller wants the body as text, whatever its content type
+        self.adapt = adapt  # shapes an Airflow 3 answer like the 2.x one, before it is decoded
 
 
 class ApiClient:
@@ -72,6 +93,9 @@ class ApiClient:
         self.last_response: RESTResponse | None = None
         self._pool: ThreadPool | None = None
         self._pool_lock = threading.Lock()
+        self._server: Server | None = None
+        self._login: PasswordLogin | None = None
+        self._server_lock = threading.Lock()
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -111,6 +135,59 @@ class ApiClient:
     def set_default(cls, default: ApiClient | None) -> None:
         cls._default = default
 
+    # -- the server -------------------------------------------------------------------------------
+
+    @property
+    def server(self) -> Server:
+        """The Airflow this client talks to: from the host (`.../api/v1`, `.../api/v2`), or asked once.
+
+        `server.generation` is 2 or 3, `server.version` the version the server gave when asked.
+        """
+        if self._server is None:
+            with self._server_lock:
+                if self._server is None:
+                    root, generation = split_host(self.configuration.host)
+                    if generation is None:
+                        server = probe(root, self._get_unauthenticated)
+                        _log.info("%s runs Airflow %s (REST API at %s)", root, server.version or server.generation,
+                                  server.api_root)
+                    else:
+                        server = Server(root, generation)
+                    self._server = server
+        return self._server
+
+    def _get_unauthenticated(self, url: str) -> RESTResponse:
+        resp = self.rest_client.request("GET", url, {**self.default_headers, "Accept": "application/json"})
+        assert isinstance(resp, RESTResponse)
+        return resp
+
+    def _api_root(self, api: str) -> str:
+        server = self.server
+        if api == "fab":
+            return server.root + FAB_PATH
+        return server.root + API_PATHS[3 if api == "v2" else 2]
+
+    def _auth_flow(self) -> AuthFlow | None:
+        """The configured flow; else, on Airflow 3, the login that turns a username and password into tokens."""
+        config = self.configuration
+        if config.auth_flow is not None:
+            return config.auth_flow
+        if config.access_token or (config.username is None and config.password is None):
+            return None
+        if self.server.generation != 3:
+            return None
+        if self._login is None:
+            with self._server_lock:
+                if self._login is None:
+                    self._login = PasswordLogin(self.server.root + "/auth/token", self._send_as_is)
+        return self._login
+
+    def _send_as_is(self, request: Request) -> RESTResponse:
+        resp = self.rest_client.request(request.method, request.url, {**self.default_headers, **request.headers},
+                                        request.body)
+        assert isinstance(resp, RESTResponse)
+        return resp
+
     # -- headers -----------------------------------------------------------------------------------
 
     @property
@@ -137,8 +214,8 @@ class ApiClient:
     def _address(
         self, request: Request, host: str | None, extra: dict[str, str] | None, credentials: bool = True
     ) -> None:
-        """Make a request built relative to the API root absolute, and give it the client's headers."""
-        request.url = (host if host is not None else self.configuration.host).rstrip("/") + request.url
+        """Make a request built relative to an API root absolute, and give it the client's headers."""
+        request.url = (host if host is not None else self.server.api_root).rstrip("/") + request.url
         headers = self.request_headers(credentials)
         headers.update(request.headers)
         if extra:
@@ -152,11 +229,11 @@ class ApiClient:
         values, options = op.bind(args, kwargs)
         config = self.configuration
         check = options.get("_check_input_type", True) and config.client_side_validation
-        request = op.prepare(values, options, check=check, safe_chars=config.safe_chars_for_path_param)
-        host_index = options.get("_host_index")
-        host = None if host_index is None else config.get_host_from_settings(host_index)
-        self._address(request, host, options.get("_headers"))
-        answer = _Answer(op.name, op.return_kind, op.accept)
+        config.get_host_from_settings(options.get("_host_index"))  # refuses an index other than 0
+        request, api, adapt = op.prepare(values, options, generation=self.server.generation, check=check,
+                                         safe_chars=config.safe_chars_for_path_param)
+        self._address(request, self._api_root(api), options.get("_headers"))
+        answer = _Answer(op.name, op.return_kind, op.accept, adapt=adapt)
         if options.get("async_req"):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
@@ -241,7 +318,7 @@ class ApiClient:
         """Send an addressed request through the auth flow and the transport; decode or raise."""
         preload = options.get("_preload_content", True)
         timeout = options.get("_request_timeout")
-        flow = self.configuration.auth_flow
+        flow = self._auth_flow()
         if flow is not None:
             flow.apply(request, self.configuration)
         resp = self.rest_client.request(
@@ -265,7 +342,10 @@ class ApiClient:
         assert isinstance(resp, RESTResponse)
         self.last_response = resp
         if not 200 <= resp.status <= 299:
-            raise exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
+            failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
+            if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
+                raise removed_api_error(failure, self.configuration.host)
+            raise failure
         data = self.deserialize(resp, answer, request)
         if options.get("_return_http_data_only", True):
             return data
@@ -299,6 +379,8 @@ class ApiClient:
                 data = json.loads(raw)
             except (ValueError, RecursionError) as exc:
                 raise self._unexpected(resp, answer, request, f"the body is not valid JSON ({exc})") from None
+            if answer.adapt is not None:
+                data = answer.adapt(data)
             decode = kind.decoder(self.configuration.timestamps_as_datetime) if kind is not None else None
             if isinstance(data, dict) and decode is not None:
                 return decode(data)

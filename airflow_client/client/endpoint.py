@@ -24,6 +24,7 @@ from urllib.parse import quote
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
 from airflow_client.client.rest import Request
+from airflow_client.client.translations import ANSWER_STEPS, VALUE_STEPS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,20 +63,77 @@ CALL_OPTIONS: dict[str, tuple[type, ...]] = {
 assert set(CALL_OPTIONS) == set(CallOptions.__annotations__), "CALL_OPTIONS and CallOptions list the same options"
 
 
+class Airflow3:
+    """How Airflow 3 serves a 2.x endpoint, declared beside it; or, with no route, why it does not.
+
+    - ``route``: "METHOD /path" under `/api/v2` (or under the FAB auth manager's `/auth/fab/v1` with
+      ``api="fab"``); None for an operation Airflow 3 does not have (``unavailable`` says why and what
+      replaces it).
+    - ``params``: parameter -> the name Airflow 3 gives it; None for one it no longer takes (``gone``
+      says why: giving it is refused before sending).
+    - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through.
+    - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
+    - ``body_renames``: body field -> its Airflow 3 name.
+    - ``dry_run``: the route for a call whose body asks for a dry run (`dry_run` true or left out, as
+      Airflow 2 defaults it); the flag itself is then not sent.
+    - ``answer``: the name of a step in `translations.ANSWER_STEPS` that shapes the answer like 2.x's.
+    - ``new``: parameters only Airflow 3 takes: giving them to an Airflow 2 server is refused.
+    """
+
+    def __init__(
+        self,
+        route: str | None = None,
+        *,
+        api: str = "v2",
+        params: dict[str, str | None] | None = None,
+        gone: dict[str, str] | None = None,
+        values: dict[str, tuple[str, ...]] | None = None,
+        fixed: dict[str, Any] | None = None,
+        defaults: dict[str, Any] | None = None,
+        body_renames: dict[str, str] | None = None,
+        dry_run: str | None = None,
+        answer: str | None = None,
+        new: tuple[str, ...] = (),
+        unavailable: str | None = None,
+    ) -> None:
+        self.route = route
+        self.api = api
+        self.params = params or {}
+        self.gone = gone or {}
+        self.values = values or {}
+        self.fixed = fixed or {}
+        self.defaults = defaults or {}
+        self.body_renames = body_renames or {}
+        self.dry_run = dry_run
+        self.answer = answer
+        self.new = new
+        self.unavailable = unavailable
+        unknown = [step for steps in self.values.values() for step in steps if step not in VALUE_STEPS]
+        if unknown or (answer is not None and answer not in ANSWER_STEPS):
+            raise ValueError(f"unknown translation step(s): {unknown or answer}")
+
+
 class Operation:
     """What one endpoint needs at call time, read once from its declaration."""
 
     def __init__(
         self,
         fn: Callable[..., Any],
-        route: str,
+        route: str | None,
         returns: str | None,
         body: str | None,
         content_types: tuple[str, ...],
         accept: tuple[str, ...],
+        airflow3: Airflow3 | None = None,
     ) -> None:
         self.name = fn.__name__
-        self.method, self.path = route.split(" ", 1)
+        # An operation only Airflow 3 has declares no Airflow 2 route: its path is Airflow 3's.
+        self.airflow2 = route is not None
+        self.airflow3 = airflow3
+        own = route if route is not None else airflow3.route if airflow3 is not None else None
+        if own is None:
+            raise ValueError(f"{self.name}: no route for either Airflow generation")
+        self.method, self.path = own.split(" ", 1)
         code = fn.__code__
         names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
         self.positional = names[: code.co_argcount - 1]
@@ -166,12 +224,19 @@ class Operation:
         return values, options
 
     def prepare(
-        self, values: dict[str, Any], options: dict[str, Any], *, check: bool = True, safe_chars: str = ""
-    ) -> Request:
-        """Check every value against its declared type and turn the call into a request.
+        self,
+        values: dict[str, Any],
+        options: dict[str, Any],
+        *,
+        generation: int = 2,
+        check: bool = True,
+        safe_chars: str = "",
+    ) -> tuple[Request, str, Callable[[Any], Any] | None]:
+        """Check every value against its declared type and turn the call into a request for a server.
 
-        The request's URL is relative to the API root (`/dags/...?limit=5`); the client adds the host,
-        its own headers and credentials. `safe_chars` are left unencoded in path values.
+        Returns the request, whose URL is relative to the API root (`/dags/...?limit=5`), the API it
+        goes to ("v1", "v2" or "fab"), and the step that shapes the answer like 2.x's (or None). The
+        client adds the host, its own headers and credentials. `safe_chars` stay unencoded in paths.
         """
         kinds = self.kinds
         name = self.name
@@ -180,21 +245,42 @@ class Operation:
             if value is None and key in self.optional:
                 continue  # an optional parameter given as None is simply not sent
             checked[key] = kinds[key].check(value, f"{name}({key})") if check else value
+        body = None
+        if self.body is not None and self.body in checked:
+            body = kinds[self.body].encode(checked.pop(self.body))
 
-        path = self.path
-        for key in self.path_params:
-            segment = quote(_text(checked[key]), safe=safe_chars)
+        a3 = self.airflow3
+        if generation == 3 and self.airflow2 and (a3 is None or a3.route is None):
+            why = a3.unavailable if a3 is not None and a3.unavailable else "no Airflow 3 route is declared for it"
+            raise ApiValueError(f"{name}() cannot be called on this server, which runs Airflow 3: {why}")
+        if generation == 2 and not self.airflow2:
+            raise ApiValueError(f"{name}() needs Airflow 3; this server runs Airflow 2, which has no such operation")
+        api, method, path, step = "v1", self.method, self.path, None
+        if generation == 3:
+            assert a3 is not None and a3.route is not None
+            api, step = a3.api, a3.answer
+            method, path = a3.route.split(" ", 1)
+            if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
+                method, path = a3.dry_run.split(" ", 1)
+            checked = self._for_airflow3(a3, checked)
+            if isinstance(body, dict) and a3.body_renames:
+                body = {a3.body_renames.get(k, k): v for k, v in body.items()}
+        elif a3 is not None:
+            given = [p for p in a3.new if p in checked]
+            if given:
+                raise ApiValueError(f"{name}(): {', '.join(given)} only Airflow 3 takes; this server runs Airflow 2")
+
+        for key in re.findall(r"{(\w+)}", path):
+            segment = quote(_text(checked.pop(key)), safe=safe_chars)
             if segment in (".", ".."):  # left literal, URL normalisation would remove the segment
                 segment = segment.replace(".", "%2E")
             path = path.replace("{" + key + "}", segment)
         query: list[str] = []
-        for key in self.query_params:
-            if key in checked:
-                value = checked[key]
-                if isinstance(value, (list, tuple)):
-                    query.extend(f"{key}={quote(_text(v), safe='')}" for v in value)
-                else:
-                    query.append(f"{key}={quote(_text(value), safe='')}")
+        for key, value in checked.items():
+            if isinstance(value, (list, tuple)):
+                query.extend(f"{key}={quote(_text(v), safe='')}" for v in value)
+            else:
+                query.append(f"{key}={quote(_text(value), safe='')}")
         if query:
             path += "?" + "&".join(query)
 
@@ -202,16 +288,30 @@ class Operation:
         # An answer without content still gets an Accept header: Airflow's errors are JSON.
         headers = {"Accept": "application/json" if "application/json" in accept or not accept else ", ".join(accept)}
         payload = None
-        if self.body is not None and self.body in checked:
+        if self.body is not None and body is not None:
             content_type = options.get("_content_type") or self.content_types[0]
             if content_type not in self.content_types:
                 raise ApiValueError(
                     f"{name}(): _content_type must be one of {', '.join(self.content_types)}, got {content_type!r}"
                 )
             headers["Content-Type"] = content_type
-            value = checked[self.body]
-            payload = json.dumps(kinds[self.body].encode(value), ensure_ascii=False, allow_nan=False).encode()
-        return Request(self.method, path, headers, payload)
+            payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+        return Request(method, path, headers, payload), api, ANSWER_STEPS[step] if step else None
+
+    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any]) -> dict[str, Any]:
+        """Parameters under the names Airflow 3 gives them, with its fixed and default values."""
+        out: dict[str, Any] = {}
+        for key, value in checked.items():
+            wire = a3.params.get(key, key)
+            if wire is None:
+                raise ApiValueError(f"{self.name}({key}): Airflow 3 does not take it: {a3.gone.get(key, 'gone')}")
+            for step in a3.values.get(key, ()):
+                value = VALUE_STEPS[step](value)
+            out[wire] = value
+        for wire, value in a3.defaults.items():
+            out.setdefault(wire, value)
+        out.update(a3.fixed)
+        return out
 
 
 def _positive_seconds(value: Any) -> bool:
@@ -263,17 +363,19 @@ def _text(value: Any) -> str:
 
 
 def endpoint(
-    route: str,
+    route: str | None,
     *,
     returns: str | None = None,
     body: str | None = None,
     content_types: tuple[str, ...] = ("application/json",),
     accept: tuple[str, ...] = ("application/json",),
+    airflow3: Airflow3 | None = None,
 ) -> Callable[[F], F]:
-    """Turn a declared method into a call of the endpoint at `route` ("METHOD /path")."""
+    """Turn a declared method into a call of the endpoint at `route` ("METHOD /path") on Airflow 2,
+    and at its `airflow3` declaration's route on Airflow 3 (route None: an Airflow 3 operation only)."""
 
     def wrap(fn: F) -> F:
-        op = Operation(fn, route, returns, body, content_types, accept)
+        op = Operation(fn, route, returns, body, content_types, accept, airflow3)
 
         @functools.wraps(fn)
         def call(self: _Caller, *args: Any, **kwargs: Any) -> Any:

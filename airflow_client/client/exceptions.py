@@ -145,8 +145,12 @@ class ApiException(OpenApiException):
         except (ValueError, RecursionError):
             return
         if isinstance(doc, dict):
-            title, detail = doc.get("title"), doc.get("detail")
+            # Airflow 2 sends {title, detail}; Airflow 3 {detail}, a list of problems for a 422, and
+            # {error} for a path it does not serve.
+            title, detail = doc.get("title"), doc.get("detail", doc.get("error"))
             self.title = title if isinstance(title, str) else None
+            if isinstance(detail, list):
+                detail = "; ".join(_problem(p) for p in detail)
             self.detail = detail if isinstance(detail, str) else None
 
     def __str__(self) -> str:
@@ -169,6 +173,15 @@ class ApiException(OpenApiException):
             body = self.body if len(self.body) <= _BODY_SHOWN else self.body[:_BODY_SHOWN] + " [...]"
             lines.append(f"HTTP response body: {body}")
         return "\n".join(lines) + "\n"
+
+
+def _problem(problem: Any) -> str:
+    """One problem of a validation answer: `body.slots: Input should be a valid integer`."""
+    if not isinstance(problem, dict):
+        return str(problem)
+    where = ".".join(str(p) for p in problem.get("loc") or ())
+    message = str(problem.get("msg", problem))
+    return f"{where}: {message}" if where else message
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

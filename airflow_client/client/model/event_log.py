@@ -39,3 +39,4 @@ class EventLog(Model):
         "owner",
         "extra",
     )
+    _server_names = {"logical_date": "execution_date"}

@@ -49,3 +49,4 @@ class TaskInstance(Model):
     trigger: Trigger | None
     triggerer_job: Job | None
     note: str | None
+    _server_names = {"logical_date": "execution_date"}

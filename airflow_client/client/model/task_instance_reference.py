@@ -19,3 +19,4 @@ class TaskInstanceReference(Model):
     execution_date: DateTimeStr
     dag_run_id: str
     _read_only: ClassVar[tuple[str, ...]] = ("task_id", "dag_id", "execution_date", "dag_run_id",)
+    _server_names = {"logical_date": "execution_date"}

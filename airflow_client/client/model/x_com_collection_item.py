@@ -18,3 +18,4 @@ class XComCollectionItem(Model):
     map_index: int
     task_id: str
     dag_id: str
+    _server_names = {"logical_date": "execution_date"}

@@ -1,0 +1,297 @@
+"""One client for both generations: which Airflow a host is, the Airflow 3 login, and calls declared
+with an Airflow 3 route, against a loopback server that answers as Airflow 3.3 does."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+
+import airflow_client.client as client
+from airflow_client.client.api import pool_api
+from airflow_client.client.api_client import Api
+from airflow_client.client.endpoint import Airflow3, endpoint
+from airflow_client.client.exceptions import NotFoundException, UnauthorizedException
+
+from .conftest import Answer, LoopbackServer, Seen
+
+REMOVED = {"error": "/api/v1 has been removed in Airflow 3, please use its upgraded version /api/v2 instead."}
+
+
+def jwt(subject: str, expires_in: float = 3600.0) -> str:
+    """A token shaped like Airflow 3's (the signature is not checked by the client)."""
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{part({'alg': 'HS512'})}.{part({'sub': subject, 'exp': time.time() + expires_in})}.c2ln"
+
+
+class Airflow3Server:
+    """Answers like Airflow 3.3: /api/v2 with tokens from /auth/token, /api/v1 removed."""
+
+    def __init__(self, server: LoopbackServer, lifetime: float = 3600.0) -> None:
+        self.server = server
+        self.root = f"http://127.0.0.1:{server.port}"
+        self.lifetime = lifetime
+        self.issued: list[str] = []
+        self.valid: set[str] = set()
+        self.lock = threading.Lock()
+        server.handler = self.answer
+
+    def answer(self, seen: Seen) -> Answer:
+        path = seen.path
+        if path.startswith("/api/v1/"):
+            return Answer(status=404, body=REMOVED)
+        if path == "/api/v2/version":
+            return Answer(body={"version": "3.3.2", "git_version": None})
+        if path == "/auth/token" and seen.method == "POST":
+            login = seen.json()
+            if login != {"username": "admin", "password": "s3cret"}:
+                return Answer(status=401, body={"detail": "Invalid credentials"})
+            with self.lock:
+                token = jwt(f"admin-{len(self.issued)}", self.lifetime)
+                self.issued.append(token)
+                self.valid.add(token)
+            return Answer(status=201, body={"access_token": token})
+        auth = seen.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            return Answer(status=401, body={"detail": "Not authenticated"})
+        if auth[7:] not in self.valid:
+            return Answer(status=401, body={"detail": "Token Expired"})
+        if path.startswith("/api/v2/dags/") and path.endswith("/taskInstances") and seen.method == "GET":
+            return Answer(body={"task_instances": [{"task_id": "t", "logical_date": "2025-01-01T00:00:00+00:00"}],
+                                "total_entries": 1})
+        if "/taskInstances/" in path and seen.method == "PATCH":
+            return Answer(body={"task_instances": [{"task_id": "t", "dag_id": "d", "dag_run_id": "r",
+                                                    "logical_date": "2025-01-01T00:00:00+00:00"}],
+                                "total_entries": 1})
+        if path.endswith("/logs/1"):
+            return Answer(body={"content": [{"event": "::group::Pre Execute"},
+                                            {"timestamp": "2025-01-01T00:00:01Z", "level": "info",
+                                             "logger": "task.stdout", "event": "hello"}],
+                                "continuation_token": None})
+        if path == "/api/v2/pools" and seen.method == "POST":
+            return Answer(status=422, body={"detail": [
+                {"type": "missing", "loc": ["body", "slots"], "msg": "Field required", "input": {}}]})
+        return Answer(status=404, body={"detail": "Not Found"})
+
+
+@pytest.fixture
+def airflow3(server: LoopbackServer) -> Airflow3Server:
+    return Airflow3Server(server)
+
+
+def configured(host: str, **credentials: str) -> client.Configuration:
+    config = client.Configuration(host=host, **credentials)
+    config.retries = 0
+    return config
+
+
+# -- which Airflow a host is ----------------------------------------------------------------------------------
+
+
+def test_a_server_root_is_asked_once_which_airflow_it_runs(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        assert api_client.server.generation == 3
+        assert api_client.server.version == "3.3.2"
+        assert api_client.server.api_root == airflow3.root + "/api/v2"
+        api_client.server  # noqa: B018  (asked once: the answer is kept)
+    assert [s.path for s in airflow3.server.seen] == ["/api/v2/version"]
+
+
+def test_a_root_without_the_v2_api_is_asked_for_the_v1_api(server):
+    server.handler = lambda seen: (Answer(body={"version": "2.11.2", "git_version": None})
+                                   if seen.path == "/api/v1/version" else Answer(status=404, body={}))
+    with client.ApiClient(configured(f"http://127.0.0.1:{server.port}/")) as api_client:
+        assert (api_client.server.generation, api_client.server.version) == (2, "2.11.2")
+        assert api_client.server.api_root == f"http://127.0.0.1:{server.port}/api/v1"
+
+
+def test_a_root_that_serves_no_airflow_api_is_an_error_naming_both_tries(server):
+    server.default = Answer(status=404, body="<html>nothing here</html>")
+    with client.ApiClient(configured(f"http://127.0.0.1:{server.port}")) as api_client:
+        with pytest.raises(client.ApiValueError) as caught:
+            api_client.server  # noqa: B018
+    message = str(caught.value)
+    assert "/api/v2/version answered 404" in message and "/api/v1/version answered 404" in message
+
+
+def test_a_v1_host_on_airflow_3_says_to_use_the_v2_api_or_the_root(airflow3):
+    with client.ApiClient(configured(airflow3.root + "/api/v1", username="admin", password="s3cret")) as api_client:
+        with pytest.raises(NotFoundException) as caught:
+            pool_api.PoolApi(api_client).get_pools()
+    assert "runs Airflow 3, which removed /api/v1" in str(caught.value)
+    assert f"{airflow3.root}/api/v2" in str(caught.value)
+
+
+# -- the Airflow 3 login ------------------------------------------------------------------------------------------
+
+
+class Probe(Api):
+    """Endpoints declared as the generated ones are, with their Airflow 3 routes."""
+
+    @endpoint(
+        "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
+        returns="TaskInstanceCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
+                          params={"execution_date_gte": "logical_date_gte"}, values={"order_by": ("one_item_list",)},
+                          new=("run_after_gte",)),
+    )
+    def get_task_instances(self, dag_id: str, dag_run_id: str, *, execution_date_gte: str | None = None,
+                           order_by: str | None = None, run_after_gte: str | None = None, **kwargs: Any) -> Any: ...
+
+    @endpoint(
+        "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+        returns="TaskInstanceReference",
+        body="update_task_instance",
+        airflow3=Airflow3("PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+                          dry_run="PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dry_run",
+                          fixed={"map_index": -1}, answer="first_of_collection"),
+    )
+    def patch_task_instance(self, dag_id: str, dag_run_id: str, task_id: str,
+                            update_task_instance: dict[str, Any], **kwargs: Any) -> Any: ...
+
+    @endpoint(
+        "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{task_try_number}",
+        returns="InlineResponse2001",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{try_number}",
+                          params={"task_try_number": "try_number"}, answer="structured_log_to_text"),
+    )
+    def get_log(self, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int, **kwargs: Any) -> Any: ...
+
+    @endpoint("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/links", returns="ExtraLinkCollection")
+    def get_extra_links(self, dag_id: str, dag_run_id: str, task_id: str, **kwargs: Any) -> Any: ...
+
+    @endpoint("POST /pools", returns="Pool", body="pool", airflow3=Airflow3("POST /pools"))
+    def post_pool(self, pool: dict[str, Any], **kwargs: Any) -> Any: ...
+
+    @endpoint(None, returns="Pool", airflow3=Airflow3("GET /backfills"))
+    def list_backfills(self, **kwargs: Any) -> Any: ...
+
+
+def test_username_and_password_become_a_bearer_token_on_airflow_3(airflow3):
+    config = configured(airflow3.root, username="admin", password="s3cret")
+    with client.ApiClient(config) as api_client:
+        page = Probe(api_client).get_task_instances("d", "r")
+        Probe(api_client).get_task_instances("d", "r")
+    assert page.task_instances[0].execution_date == "2025-01-01T00:00:00+00:00"  # logical_date, read as 2.x's name
+    logins = [s for s in airflow3.server.seen if s.path == "/auth/token"]
+    assert len(logins) == 1 and logins[0].json() == {"username": "admin", "password": "s3cret"}
+    calls = [s for s in airflow3.server.seen if s.path.startswith("/api/v2/dags")]
+    assert [s.headers["Authorization"] for s in calls] == ["Bearer " + airflow3.issued[0]] * 2
+
+
+def test_an_expired_token_is_renewed_once_and_the_call_sent_again(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        Probe(api_client).get_task_instances("d", "r")
+        airflow3.valid.clear()  # the server no longer accepts the token: 401 Token Expired
+        assert Probe(api_client).get_task_instances("d", "r").total_entries == 1
+    assert len(airflow3.issued) == 2
+    assert airflow3.server.seen[-1].headers["Authorization"] == "Bearer " + airflow3.issued[1]
+
+
+def test_a_token_about_to_expire_is_renewed_before_the_call(server):
+    airflow3 = Airflow3Server(server, lifetime=5.0)  # within the renewal margin from the start
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        Probe(api_client).get_task_instances("d", "r")
+        Probe(api_client).get_task_instances("d", "r")
+    assert len(airflow3.issued) == 2
+    assert not [s for s in server.seen if s.headers.get("Authorization", "").startswith("Bearer") and
+                s.path.startswith("/api/v2/dags") and s.headers["Authorization"][7:] not in airflow3.valid]
+
+
+def test_threads_sharing_a_client_share_one_login(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        api = Probe(api_client)
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                for _ in range(5):
+                    api.get_task_instances("d", "r")
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors
+    assert len(airflow3.issued) == 1
+
+
+def test_wrong_credentials_end_in_unauthorized_with_airflows_detail_and_no_password(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="wrong-pw")) as api_client:
+        with pytest.raises(UnauthorizedException) as caught:
+            Probe(api_client).get_task_instances("d", "r")
+    assert caught.value.status == 401 and caught.value.detail == "Invalid credentials"
+    assert "wrong-pw" not in str(caught.value) and "wrong-pw" not in repr(api_client.configuration)
+
+
+def test_a_static_token_is_sent_as_given_without_a_login(airflow3):
+    token = jwt("deployment")
+    airflow3.valid.add(token)
+    with client.ApiClient(configured(airflow3.root, access_token=token)) as api_client:
+        Probe(api_client).get_task_instances("d", "r")
+    assert not [s for s in airflow3.server.seen if s.path == "/auth/token"]
+    assert airflow3.server.seen[-1].headers["Authorization"] == "Bearer " + token
+
+
+# -- calls declared with an Airflow 3 route ------------------------------------------------------------------------
+
+
+def test_renamed_parameters_and_value_steps_reach_airflow_3_under_its_names(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        Probe(api_client).get_task_instances("d", "r", execution_date_gte="2025-01-01", order_by="start_date",
+                                             run_after_gte="2025-01-02")
+    seen = airflow3.server.seen[-1]
+    assert seen.path == "/api/v2/dags/d/dagRuns/r/taskInstances"
+    assert seen.query == {"logical_date_gte": ["2025-01-01"], "order_by": ["start_date"],
+                          "run_after_gte": ["2025-01-02"]}
+
+
+def test_a_parameter_only_airflow_3_takes_is_refused_on_airflow_2_before_sending(server, config):
+    with client.ApiClient(config) as api_client, pytest.raises(client.ApiValueError, match="only Airflow 3 takes"):
+        Probe(api_client).get_task_instances("d", "r", run_after_gte="2025-01-02")
+    assert not server.seen
+
+
+def test_a_dry_run_goes_to_the_dry_run_route_and_a_patch_answers_the_first_of_its_collection(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        api = Probe(api_client)
+        ref = api.patch_task_instance("d", "r", "t", {"new_state": "success"})  # dry_run left out: true in 2.x
+        assert airflow3.server.seen[-1].path == "/api/v2/dags/d/dagRuns/r/taskInstances/t/dry_run"
+        assert airflow3.server.seen[-1].json() == {"new_state": "success"}
+        assert airflow3.server.seen[-1].query == {"map_index": ["-1"]}
+        api.patch_task_instance("d", "r", "t", {"new_state": "success", "dry_run": False})
+        assert airflow3.server.seen[-1].path == "/api/v2/dags/d/dagRuns/r/taskInstances/t"
+    assert type(ref).__name__ == "TaskInstanceReference" and ref.task_id == "t" and ref.dag_run_id == "r"
+
+
+def test_a_structured_log_reads_as_text(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        log = Probe(api_client).get_log("d", "r", "t", 1)
+    assert airflow3.server.seen[-1].path == "/api/v2/dags/d/dagRuns/r/taskInstances/t/logs/1"
+    assert log.content == "::group::Pre Execute\n[2025-01-01T00:00:01Z] INFO task.stdout: hello\n"
+
+
+def test_a_validation_error_of_airflow_3_names_each_problem(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        with pytest.raises(client.ApiException) as caught:
+            Probe(api_client).post_pool({"name": "p"})
+    assert caught.value.status == 422
+    assert caught.value.detail == "body.slots: Field required"
+
+
+def test_operations_one_generation_lacks_are_refused_before_sending(airflow3, config):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        with pytest.raises(client.ApiValueError, match="runs Airflow 3: no Airflow 3 route is declared"):
+            Probe(api_client).get_extra_links("d", "r", "t")
+    with client.ApiClient(config) as api_client:  # config's host names /api/v1: Airflow 2
+        with pytest.raises(client.ApiValueError, match="needs Airflow 3; this server runs Airflow 2"):
+            Probe(api_client).list_backfills()
+    assert [s.path for s in airflow3.server.seen] == ["/api/v2/version"]
