@@ -21,6 +21,8 @@ field ``logical_date`` of every item of the list ``dag_runs``; ``""`` is the bod
   parameter (``dropped_why`` says why and what happens instead).
 - ``param_values``: v1 parameter -> the :data:`VALUE_STEPS` its value goes through on the way.
 - ``fixed``: v2 parameter -> the value always sent (the v1 call implies it);
+  ``defaults``: v2 parameter -> the value sent when the call leaves it out (v1's default, where v2's
+  differs; ``limit`` is the one rule for all, see :data:`V1_LIMIT_DEFAULT`);
   ``from_body``: v2 parameter -> the v1 body field that supplies it.
 - ``lookups``: v2 operations an adapter calls first (to turn a URI into an asset id, say).
 - ``body`` (:class:`Body`) and ``answer`` (:class:`Answer`): field by field, what differs.
@@ -101,6 +103,7 @@ class Route(_Frozen):
     dropped_why: Mapping[str, str] = field(default_factory=dict)
     param_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fixed: Mapping[str, Any] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
     from_body: Mapping[str, str] = field(default_factory=dict)
     lookups: tuple[str, ...] = ()
     body: Body | None = None
@@ -136,7 +139,7 @@ ADAPTERS: Mapping[str, str] = _frozen({
     "and null means a run without a logical date",
     "set_state_to_patch": "the run (dag_run_id, or the run whose logical date is execution_date) and task_id "
     "move into the path of a task-instance PATCH; dry_run picks the dry_run route",
-    "dataset_uri_to_asset_id": "the dataset URI is looked up among the assets and sent as its asset id",
+    "dataset_uri_to_asset_id": "dataset_uri is replaced by asset_id, found as asset_id_for_uri does",
     # answer side
     "first_of_collection": "v2 answers a collection of the patched task instances; the v1 model is the first",
     "structured_log_to_text": "the structured log records are joined into the text 2.x returned",
@@ -161,7 +164,9 @@ VALUE_STEPS: Mapping[str, str] = _frozen({
     "comma_joined": "the list is joined with commas into one string",
     "body_renames": "field names in the list follow the body's renames",
     "none_as_null": "the state \"none\" (2.x's name for no state) is sent as null, which v2's body takes instead",
-    "asset_id_for_uri": "the dataset URI is looked up among the assets (get_assets) and sent as the asset id",
+    "asset_id_for_uri": "the dataset URI is looked up among the assets (get_assets by uri_pattern, keeping the "
+    "exact match) and the asset's id is sent; an error names the URI when no asset, or more than one (an "
+    "Airflow 3 asset is a name and a URI), has it",
     "dag_id_for_file_token": "the file token's unsigned payload names a bundle and a file; the DAG defined "
     "there is looked up (get_dags by bundle_name, matching relative_fileloc) and its id is sent",
 })
@@ -183,58 +188,59 @@ _DEFAULT_VIEW = "v2 does not report a default UI view (Airflow 3's UI has none t
 _SCHEDULE = ("schedule_interval was removed in Airflow 3; timetable_summary and timetable_description describe "
              "the schedule")
 
-_DAG_ANSWER = {
-    "renames": {"next_dagrun_logical_date": "next_dagrun", "next_dagrun_run_after": "next_dagrun_create_after"},
-    "absent": {
-        "root_dag_id": _SUBDAG,
-        "is_subdag": _SUBDAG,
-        "last_pickled": _PICKLE,
-        "pickle_id": _PICKLE,
-        "scheduler_lock": "the scheduler lock of DAG pickling was removed in Airflow 3",
-        "default_view": _DEFAULT_VIEW,
-        "schedule_interval": _SCHEDULE,
-    },
-    "derived": {"is_active": "not is_stale"},
+_DAG_RENAMES = {"next_dagrun_logical_date": "next_dagrun", "next_dagrun_run_after": "next_dagrun_create_after"}
+_DAG_ABSENT = {
+    "root_dag_id": _SUBDAG,
+    "is_subdag": _SUBDAG,
+    "last_pickled": _PICKLE,
+    "pickle_id": _PICKLE,
+    "scheduler_lock": "the scheduler lock of DAG pickling was removed in Airflow 3",
+    "default_view": _DEFAULT_VIEW,
+    "schedule_interval": _SCHEDULE,
 }
+_RUN_TYPES = ("v2 says \"asset_triggered\" where 2.x said \"dataset_triggered\", and adds \"operator_triggered\" "
+              "and \"asset_materialization\"")
 
 
-def _under(prefix: str, part: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
-    """A dict of path tables with every path moved under `prefix` (``dags[]`` and the like)."""
+def _answer(
+    prefix: str = "",
+    *,
+    renames: Mapping[str, str] | None = None,
+    absent: Mapping[str, str] | None = None,
+    derived: Mapping[str, str] | None = None,
+    adapter: str | None = None,
+    retyped: Mapping[str, str] | None = None,
+) -> Answer:
+    """An Answer whose paths all sit under `prefix` (``dags[]`` for each DAG of a collection, say)."""
 
-    def move(path: str) -> str:
-        return f"{prefix}.{path}" if path else prefix
+    def at(path: str) -> str:
+        return f"{prefix}.{path}" if prefix and path else prefix or path
 
-    moved = {}
-    for kind, table in part.items():
-        if kind == "renames":  # both sides of a rename are paths
-            moved[kind] = {move(k): move(v) for k, v in table.items()}
-        else:
-            moved[kind] = {move(k): v for k, v in table.items()}
-    return moved
+    def moved(table: Mapping[str, str] | None) -> dict[str, str]:
+        return {at(k): v for k, v in (table or {}).items()}
+
+    return Answer(
+        renames={at(k): at(v) for k, v in (renames or {}).items()},
+        absent=moved(absent),
+        derived=moved(derived),
+        retyped=moved(retyped),
+        adapter=adapter,
+    )
 
 
 def _dag_answer(prefix: str = "") -> Answer:
-    tables = _under(prefix, _DAG_ANSWER) if prefix else _DAG_ANSWER
-    return Answer(**tables, adapter="dag_v1_fields")  # type: ignore[arg-type]
+    return _answer(prefix, renames=_DAG_RENAMES, absent=_DAG_ABSENT, derived={"is_active": "not is_stale"},
+                   adapter="dag_v1_fields")
 
 
 def _run_answer(prefix: str = "") -> Answer:
-    tables = {
-        "renames": {"logical_date": "execution_date"},
-        "derived": {"external_trigger": "run_type == \"manual\""},
-        "retyped": {"run_type": "v2 says \"asset_triggered\" where 2.x said \"dataset_triggered\", and adds "
-                                "\"operator_triggered\" and \"asset_materialization\""},
-    }
-    if prefix:
-        tables = _under(prefix, tables)
-    return Answer(**tables, adapter="dag_run_v1_fields")  # type: ignore[arg-type]
+    return _answer(prefix, renames={"logical_date": "execution_date"},
+                   derived={"external_trigger": "run_type == \"manual\""}, retyped={"run_type": _RUN_TYPES},
+                   adapter="dag_run_v1_fields")
 
 
 def _ti_answer(prefix: str = "") -> Answer:
-    tables = {"renames": {"logical_date": "execution_date"}, "absent": {"sla_miss": _SLA}}
-    if prefix:
-        tables = _under(prefix, tables)
-    return Answer(**tables)  # type: ignore[arg-type]
+    return _answer(prefix, renames={"logical_date": "execution_date"}, absent={"sla_miss": _SLA})
 
 
 def _ti_patched_answer() -> Answer:
@@ -309,15 +315,8 @@ ROUTES: Mapping[str, Route] = _frozen({
         "get_dag_details", "GET /dags/{dag_id}/details",
         params={"fields": None}, dropped_why={"fields": _FIELDS_GONE},
         answer=Answer(
-            renames={
-                "next_dagrun_logical_date": "next_dagrun",
-                "next_dagrun_run_after": "next_dagrun_create_after",
-                "asset_expression": "dataset_expression",
-            },
-            absent={
-                **_DAG_ANSWER["absent"],
-                "orientation": "v2 does not report the graph orientation",
-            },
+            renames={**_DAG_RENAMES, "asset_expression": "dataset_expression"},
+            absent={**_DAG_ABSENT, "orientation": "v2 does not report the graph orientation"},
             derived={"is_active": "not is_stale", "dag_run_timeout": "a TimeDelta from v2's ISO 8601 duration"},
             adapter="dag_detail_v1_fields",
         ),
@@ -404,7 +403,7 @@ ROUTES: Mapping[str, Route] = _frozen({
                      "task_instances[].logical_date": "task_instances[].execution_date"},
             derived={"external_trigger": "run_type == \"manual\""},
             absent={"task_instances[].sla_miss": _SLA},
-            retyped={"run_type": "v2 says \"asset_triggered\" where 2.x said \"dataset_triggered\""},
+            retyped={"run_type": _RUN_TYPES},
             adapter="dag_run_v1_fields",
         ),
     ),
@@ -592,7 +591,7 @@ ROUTES: Mapping[str, Route] = _frozen({
     # --- XCom
     "get_xcom_entries": Route("get_xcom_entries", "GET " + _TI + "/xcomEntries",
                               answer=Answer(renames={"xcom_entries[].logical_date": "xcom_entries[].execution_date"})),
-    "get_xcom_entry": Route("get_xcom_entry", "GET " + _TI + "/xcomEntries/{xcom_key}",
+    "get_xcom_entry": Route("get_xcom_entry", "GET " + _TI + "/xcomEntries/{xcom_key}", defaults={"stringify": True},
                             answer=Answer(renames={"logical_date": "execution_date"})),
     # --- Users, roles and permissions: the FAB auth manager's API, not the core v2 one
     "get_roles": Route("get_roles", "GET /roles", base=FAB, answer=Answer()),
@@ -722,8 +721,9 @@ GENERAL: Mapping[str, str] = _frozen({
     "{type, title, status, detail, instance}",
     "validation": "invalid parameters or bodies answer 422 with {\"detail\": [{loc, msg, type}, ...]} "
     "where 2.x answered 400",
-    "page size": f"lists answer {V2_LIMIT_DEFAULT} items unless limit says otherwise (2.x: {V1_LIMIT_DEFAULT}); "
-    f"a larger limit is cut to the server's maximum_page_limit ({V2_LIMIT_CAP} by default) without an error",
+    "page size": f"lists answer {V2_LIMIT_DEFAULT} items unless limit says otherwise (2.x: {V1_LIMIT_DEFAULT}), "
+    f"so a 2.x method sends limit={V1_LIMIT_DEFAULT} when the call names none; a larger limit is cut to the "
+    f"server's maximum_page_limit ({V2_LIMIT_CAP} by default) without an error",
     "cursor": "get_dag_runs and get_task_instances also page by cursor: next_cursor and previous_cursor in the "
     "answer, cursor in the next call",
     "dates": "execution_date is logical_date everywhere, in filters, bodies, answers and sort keys",

@@ -13,7 +13,8 @@ it makes must name something that exists.
 
 from __future__ import annotations
 
-import importlib
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,7 +25,7 @@ import yaml
 
 from airflow_client.client import apis
 from tools import airflow3_routes as m
-from tools.local_airflow import cache_root, ensure_airflow_venv
+from tools.local_airflow import REPO_ROOT, cache_root, ensure_airflow_venv
 
 METHODS = ("get", "post", "put", "patch", "delete")
 V2_PREFIX = "/api/v2"
@@ -230,6 +231,16 @@ def _walk(spec: Spec, node: Mapping[str, Any], path: str, skip: str, seen: tuple
         field = f"{path}.{name}" if path else name
         table[field] = merge(table.get(field), shape(spec, prop))
         _walk(spec, prop, field, skip, seen, table)
+
+
+def _properties(spec: Spec, node: Mapping[str, Any]) -> dict[str, Any]:
+    """The top-level properties of an object schema, allOf parts merged."""
+    node = deref(spec, node)
+    found: dict[str, Any] = {}
+    for part in node.get("allOf", []):
+        found.update(_properties(spec, part))
+    found.update(node.get("properties", {}))
+    return found
 
 
 def required_fields(spec: Spec, node: Mapping[str, Any]) -> set[str]:
@@ -496,6 +507,32 @@ def test_v2_extra_params_are_exactly_the_v2_parameters_the_v1_method_lacks(
     report(problems)
 
 
+def test_defaults_that_differ_are_sent_as_v1_had_them(
+    v1_ops: dict[str, Op], v2_ops: dict[str, Op], fab_ops: dict[str, Op]
+) -> None:
+    """Where both descriptions name a default and they differ, the v1 one must be sent (limit: one rule)."""
+    problems = []
+    for name, record, old, new in mapped_pairs(v1_ops, v2_ops, fab_ops):
+        expected = {}
+        for param, spec_param in old.params.items():
+            renamed = record.params.get(param, param)
+            if renamed is None or renamed not in new.params:
+                continue
+            old_default = deref(old.spec, spec_param.get("schema", {})).get("default")
+            new_default = deref(new.spec, new.params[renamed].get("schema", {})).get("default")
+            if old_default is None or old_default == new_default:
+                continue
+            if param == "limit" and (old_default, new_default) == (m.V1_LIMIT_DEFAULT, m.V2_LIMIT_DEFAULT):
+                continue
+            expected[renamed] = old_default
+        if dict(record.defaults) != expected:
+            problems.append(f"{name}: defaults {dict(record.defaults)}, expected {expected}")
+        for key in record.defaults:
+            if key in record.fixed:
+                problems.append(f"{name}: {key} is both fixed and defaulted")
+    report(problems)
+
+
 def test_only_dag_runs_and_task_instances_page_by_cursor(v2_ops: dict[str, Op]) -> None:
     assert sorted(op.id for op in v2_ops.values() if "cursor" in op.params) == ["get_dag_runs", "get_task_instances"]
     assert "cursor" in m.V2_EXTRA_PARAMS["get_dag_runs"] and "cursor" in m.V2_EXTRA_PARAMS["get_task_instances"]
@@ -576,6 +613,16 @@ def test_every_writable_v1_body_field_is_accounted_for(
         for field in body.fills:
             if field in always:
                 problems.append(f"{name}: fills {field}, which every v1 call already gives")
+        # Where both name a default and they differ, a v1 call leaving the field out needs v1's sent.
+        old_props, new_props = _properties(old.spec, old.body), _properties(new.spec, new.body)
+        for field, prop in old_props.items():
+            there = translate(field, body.renames)
+            if field in body.dropped or there not in new_props:
+                continue
+            old_default = deref(old.spec, prop).get("default")
+            new_default = deref(new.spec, new_props[there]).get("default")
+            if old_default is not None and old_default != new_default and there not in body.fills:
+                problems.append(f"{name}: body field {field} defaults to {old_default!r}, v2's to {new_default!r}")
     report(problems)
 
 
@@ -766,10 +813,24 @@ def test_every_adapter_and_value_step_is_described_and_used() -> None:
     assert used_steps == set(m.VALUE_STEPS), sorted(used_steps ^ set(m.VALUE_STEPS))
 
 
-def test_the_map_module_imports_without_the_descriptions() -> None:
-    # The generator reads the map as plain data; it must not need the specs nor the client.
-    module = importlib.reload(m)
-    assert len(module.ROUTES) == 89
+def test_the_map_is_plain_data_needing_neither_the_client_nor_yaml() -> None:
+    # The generator reads the map before any client code exists for Airflow 3.
+    probe = (
+        "import sys, tools.airflow3_routes as m; "
+        "print(len(m.ROUTES), sorted(n for n in sys.modules if n.split('.')[0] in ('airflow_client', 'yaml')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["89", "[]"]
+
+
+def test_records_cannot_be_changed_after_construction() -> None:
+    record = m.ROUTES["get_dag_runs"]
+    with pytest.raises(AttributeError):
+        record.v2 = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        record.params["fields"] = "x"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        m.ROUTES["x"] = record  # type: ignore[index]
 
 
 def test_counts(v1_ops: dict[str, Op], v2_ops: dict[str, Op], fab_ops: dict[str, Op]) -> None:
