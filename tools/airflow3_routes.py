@@ -147,7 +147,8 @@ ADAPTERS: Mapping[str, str] = _frozen({
     "queued_events_with_uri": "each queued event's asset id is turned back into the dataset URI",
     "extra_links_from_mapping": "v2's {name: url} mapping becomes 2.x's list of {name, href} links",
     "dag_v1_fields": "is_active is the negation of v2's is_stale",
-    "dag_run_v1_fields": "external_trigger is true for manual runs (run_type \"manual\")",
+    "dag_run_v1_fields": "external_trigger is true for runs started from outside the schedule (run_type "
+    "\"manual\" or \"operator_triggered\"; 2.x counted both as manual)",
     "dag_detail_v1_fields": "is_active from is_stale, dag_run_timeout as a TimeDelta from v2's ISO duration",
     "distinct_actions": "v2 lists (action, resource) pairs; the v1 answer is the distinct action names",
     "page_locally": "v2 answers every try at once; order_by, offset and limit are applied to that list",
@@ -198,6 +199,7 @@ _DAG_ABSENT = {
     "default_view": _DEFAULT_VIEW,
     "schedule_interval": _SCHEDULE,
 }
+_EXTERNAL = "run_type is \"manual\" or \"operator_triggered\""
 _RUN_TYPES = ("v2 says \"asset_triggered\" where 2.x said \"dataset_triggered\", and adds \"operator_triggered\" "
               "and \"asset_materialization\"")
 
@@ -235,7 +237,7 @@ def _dag_answer(prefix: str = "") -> Answer:
 
 def _run_answer(prefix: str = "") -> Answer:
     return _answer(prefix, renames={"logical_date": "execution_date"},
-                   derived={"external_trigger": "run_type == \"manual\""}, retyped={"run_type": _RUN_TYPES},
+                   derived={"external_trigger": _EXTERNAL}, retyped={"run_type": _RUN_TYPES},
                    adapter="dag_run_v1_fields")
 
 
@@ -401,7 +403,7 @@ ROUTES: Mapping[str, Route] = _frozen({
         answer=Answer(
             renames={"logical_date": "execution_date",
                      "task_instances[].logical_date": "task_instances[].execution_date"},
-            derived={"external_trigger": "run_type == \"manual\""},
+            derived={"external_trigger": _EXTERNAL},
             absent={"task_instances[].sla_miss": _SLA},
             retyped={"run_type": _RUN_TYPES},
             adapter="dag_run_v1_fields",
