@@ -49,7 +49,7 @@ _AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
 class _Answer:
     """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
 
-    __slots__ = ("accept", "adapt", "kind", "name", "text")
+    __slots__ = ("accept", "adapt", "kind", "name", "text", "text_of")
 
     def __init__(
         self,
@@ -58,12 +58,14 @@ class _Answer:
         accept: tuple[str, ...],
         text: bool = False,
         adapt: Callable[[Any], Any] | None = None,
+        text_of: Callable[[Any], str] | None = None,
     ) -> None:
         self.name = name
         self.kind = kind
         self.accept = accept  # empty: the operation declares no content, nothing is decoded
         self.text = text  # the caller wants the body as text, whatever its content type
         self.adapt = adapt  # shapes an Airflow 3 answer like the 2.x one, before it is decoded
+        self.text_of = text_of  # the text 2.x answered, made from Airflow 3's JSON
 
 
 class ApiClient:
@@ -230,10 +232,15 @@ class ApiClient:
         config = self.configuration
         check = options.get("_check_input_type", True) and config.client_side_validation
         config.get_host_from_settings(options.get("_host_index"))  # refuses an index other than 0
-        request, api, adapt = op.prepare(values, options, generation=self.server.generation, check=check,
-                                         safe_chars=config.safe_chars_for_path_param)
-        self._address(request, self._api_root(api), options.get("_headers"))
-        answer = _Answer(op.name, op.return_kind, op.accept, adapt=adapt)
+        prepared = op.prepare(values, options, generation=self.server.generation, check=check,
+                              safe_chars=config.safe_chars_for_path_param)
+        request = prepared.request
+        extra = options.get("_headers")
+        if prepared.text is not None and extra:
+            # Airflow 3 answers this only in JSON: the text asked for is made from it.
+            extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
+        self._address(request, self._api_root(prepared.api), extra)
+        answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text)
         if options.get("async_req"):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
@@ -379,6 +386,8 @@ class ApiClient:
                 data = json.loads(raw)
             except (ValueError, RecursionError) as exc:
                 raise self._unexpected(resp, answer, request, f"the body is not valid JSON ({exc})") from None
+            if answer.text_of is not None:
+                return answer.text_of(data)
             if answer.adapt is not None:
                 data = answer.adapt(data)
             decode = kind.decoder(self.configuration.timestamps_as_datetime) if kind is not None else None

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
 from airflow_client.client.rest import Request
-from airflow_client.client.translations import ANSWER_STEPS, VALUE_STEPS
+from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,14 +69,17 @@ class Airflow3:
     - ``route``: "METHOD /path" under `/api/v2` (or under the FAB auth manager's `/auth/fab/v1` with
       ``api="fab"``); None for an operation Airflow 3 does not have (``unavailable`` says why and what
       replaces it).
-    - ``params``: parameter -> the name Airflow 3 gives it; None for one it no longer takes (``gone``
-      says why: giving it is refused before sending).
+    - ``params``: parameter -> the name Airflow 3 gives it; None for one it does not take, left out
+      of the request (an answer step does its work, or the answer is the same without it).
+    - ``gone``: parameter -> why Airflow 3 cannot honour it: giving it is refused before sending.
     - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through.
     - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
-    - ``body_renames``: body field -> its Airflow 3 name.
+    - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps.
     - ``dry_run``: the route for a call whose body asks for a dry run (`dry_run` true or left out, as
       Airflow 2 defaults it); the flag itself is then not sent.
     - ``answer``: the name of a step in `translations.ANSWER_STEPS` that shapes the answer like 2.x's.
+    - ``text``: the name of a step in `translations.TEXT_STEPS` that gives the text a call asking for
+      `Accept: text/plain` gets on Airflow 2, where Airflow 3 answers only JSON.
     - ``new``: parameters only Airflow 3 takes: giving them to an Airflow 2 server is refused.
     """
 
@@ -91,8 +94,10 @@ class Airflow3:
         fixed: dict[str, Any] | None = None,
         defaults: dict[str, Any] | None = None,
         body_renames: dict[str, str] | None = None,
+        body_values: dict[str, tuple[str, ...]] | None = None,
         dry_run: str | None = None,
         answer: str | None = None,
+        text: str | None = None,
         new: tuple[str, ...] = (),
         unavailable: str | None = None,
     ) -> None:
@@ -104,13 +109,37 @@ class Airflow3:
         self.fixed = fixed or {}
         self.defaults = defaults or {}
         self.body_renames = body_renames or {}
+        self.body_values = body_values or {}
         self.dry_run = dry_run
         self.answer = answer
+        self.text = text
         self.new = new
         self.unavailable = unavailable
-        unknown = [step for steps in self.values.values() for step in steps if step not in VALUE_STEPS]
-        if unknown or (answer is not None and answer not in ANSWER_STEPS):
-            raise ValueError(f"unknown translation step(s): {unknown or answer}")
+        steps = [*self.values.values(), *self.body_values.values()]
+        unknown = [step for names in steps for step in names if step not in VALUE_STEPS]
+        unknown += [a for a in (answer,) if a is not None and a not in ANSWER_STEPS]
+        unknown += [t for t in (text,) if t is not None and t not in TEXT_STEPS]
+        if unknown:
+            raise ValueError(f"unknown translation step(s): {', '.join(unknown)}")
+
+
+class Prepared:
+    """A call turned into a request for one server: the request (its URL relative to the API root),
+    the API it goes to ("v1", "v2" or "fab"), and how the answer becomes what 2.x returned."""
+
+    __slots__ = ("adapt", "api", "request", "text")
+
+    def __init__(
+        self,
+        request: Request,
+        api: str = "v1",
+        adapt: Callable[[Any], Any] | None = None,
+        text: Callable[[Any], str] | None = None,
+    ) -> None:
+        self.request = request
+        self.api = api
+        self.adapt = adapt  # JSON answer -> the JSON 2.x answered
+        self.text = text  # JSON answer -> the text 2.x answered to `Accept: text/plain`
 
 
 class Operation:
@@ -231,12 +260,10 @@ class Operation:
         generation: int = 2,
         check: bool = True,
         safe_chars: str = "",
-    ) -> tuple[Request, str, Callable[[Any], Any] | None]:
-        """Check every value against its declared type and turn the call into a request for a server.
-
-        Returns the request, whose URL is relative to the API root (`/dags/...?limit=5`), the API it
-        goes to ("v1", "v2" or "fab"), and the step that shapes the answer like 2.x's (or None). The
-        client adds the host, its own headers and credentials. `safe_chars` stay unencoded in paths.
+    ) -> Prepared:
+        """Check every value against its declared type and turn the call into a request for a server
+        of `generation` (2 or 3). The request's URL is relative to the API root (`/dags/...?limit=5`);
+        the client adds the host, its own headers and credentials. `safe_chars` stay unencoded in paths.
         """
         kinds = self.kinds
         name = self.name
@@ -255,15 +282,25 @@ class Operation:
             raise ApiValueError(f"{name}() cannot be called on this server, which runs Airflow 3: {why}")
         if generation == 2 and not self.airflow2:
             raise ApiValueError(f"{name}() needs Airflow 3; this server runs Airflow 2, which has no such operation")
-        api, method, path, step = "v1", self.method, self.path, None
+        api, method, path = "v1", self.method, self.path
+        adapt: Callable[[Any], Any] | None = None
+        text: Callable[[Any], str] | None = None
         if generation == 3:
             assert a3 is not None and a3.route is not None
-            api, step = a3.api, a3.answer
+            api = a3.api
+            if a3.answer is not None:
+                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], dict(checked))
+            if a3.text is not None and _asks_text(options):
+                text = TEXT_STEPS[a3.text]
             method, path = a3.route.split(" ", 1)
             if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
                 method, path = a3.dry_run.split(" ", 1)
             checked = self._for_airflow3(a3, checked)
-            if isinstance(body, dict) and a3.body_renames:
+            if isinstance(body, dict):
+                for field, steps in a3.body_values.items():
+                    if field in body:
+                        for step in steps:
+                            body[field] = VALUE_STEPS[step](body[field])
                 body = {a3.body_renames.get(k, k): v for k, v in body.items()}
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
@@ -296,15 +333,17 @@ class Operation:
                 )
             headers["Content-Type"] = content_type
             payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
-        return Request(method, path, headers, payload), api, ANSWER_STEPS[step] if step else None
+        return Prepared(Request(method, path, headers, payload), api, adapt, text)
 
     def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any]) -> dict[str, Any]:
         """Parameters under the names Airflow 3 gives them, with its fixed and default values."""
         out: dict[str, Any] = {}
         for key, value in checked.items():
+            if key in a3.gone:
+                raise ApiValueError(f"{self.name}({key}): cannot be honoured on Airflow 3: {a3.gone[key]}")
             wire = a3.params.get(key, key)
             if wire is None:
-                raise ApiValueError(f"{self.name}({key}): Airflow 3 does not take it: {a3.gone.get(key, 'gone')}")
+                continue
             for step in a3.values.get(key, ()):
                 value = VALUE_STEPS[step](value)
             out[wire] = value
@@ -312,6 +351,15 @@ class Operation:
             out.setdefault(wire, value)
         out.update(a3.fixed)
         return out
+
+
+def _answer_step(step: Callable[[Any, dict[str, Any]], Any], args: dict[str, Any], data: Any) -> Any:
+    return step(data, args)
+
+
+def _asks_text(options: dict[str, Any]) -> bool:
+    headers = options.get("_headers") or {}
+    return any(k.lower() == "accept" and "text/plain" in str(v) for k, v in headers.items())
 
 
 def _positive_seconds(value: Any) -> bool:

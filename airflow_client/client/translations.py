@@ -3,9 +3,13 @@
 An endpoint's Airflow 3 declaration (`endpoint.Airflow3`) names the steps its call needs; each is a
 plain function of JSON-ready data, here, so every endpoint that needs one shares it.
 
-- value steps turn a 2.x argument into what Airflow 3 takes (`one_item_list`: a sort key as a list);
+- value steps turn a 2.x argument or body field into what Airflow 3 takes (`one_item_list`: a sort
+  key as a list);
 - answer steps turn an Airflow 3 answer into the shape of the 2.x model the method returns
-  (`first_of_collection`, `structured_log_to_text`, ...).
+  (`first_of_collection`, `structured_log_to_text`, ...); they also get the call's arguments, by
+  their 2.x names, for the steps that finish work Airflow 3 no longer does (`page_locally`);
+- text steps give the text a 2.x call asked for with `Accept: text/plain` where Airflow 3 answers
+  only JSON.
 """
 
 from __future__ import annotations
@@ -27,13 +31,21 @@ def logical_date_sort_key(value: Any) -> Any:
     return [rename(v) for v in value] if isinstance(value, list) else rename(value)
 
 
+def none_as_null(value: Any) -> Any:
+    """2.x named "no state" `"none"`; Airflow 3 takes null for it."""
+    if isinstance(value, list):
+        return [None if v == "none" else v for v in value]
+    return None if value == "none" else value
+
+
 VALUE_STEPS: dict[str, Callable[[Any], Any]] = {
     "one_item_list": one_item_list,
     "logical_date_sort_key": logical_date_sort_key,
+    "none_as_null": none_as_null,
 }
 
 
-def first_of_collection(data: Any) -> Any:
+def first_of_collection(data: Any, args: dict[str, Any]) -> Any:
     """Airflow 3 answers a PATCH of a task instance with the collection of those it changed."""
     if isinstance(data, dict):
         items = data.get("task_instances")
@@ -66,22 +78,54 @@ def log_records_text(content: Any) -> str:
     return "".join(_log_line(record) + "\n" for record in content)
 
 
-def structured_log_to_text(data: Any) -> Any:
+def structured_log_to_text(data: Any, args: dict[str, Any]) -> Any:
     """Airflow 3 answers a log as structured records; 2.x scripts print `content` as text."""
     if isinstance(data, dict) and not isinstance(data.get("content"), str):
         data["content"] = log_records_text(data.get("content"))
     return data
 
 
-def extra_links_as_airflow2(data: Any) -> Any:
+def extra_links_as_airflow2(data: Any, args: dict[str, Any]) -> Any:
     """Airflow 3 answers `{"extra_links": {name: url}, ...}`; Airflow 2.11 answered `{name: url}` itself."""
     if isinstance(data, dict) and isinstance(data.get("extra_links"), dict):
         return data["extra_links"]
     return data
 
 
-ANSWER_STEPS: dict[str, Callable[[Any], Any]] = {
+def page_locally(data: Any, args: dict[str, Any]) -> Any:
+    """Airflow 3 answers every try at once: the call's order_by, offset and limit are applied here."""
+    if not isinstance(data, dict) or not isinstance(data.get("task_instances"), list):
+        return data
+    items = data["task_instances"]
+    key = args.get("order_by")
+    if isinstance(key, str) and key.lstrip("-"):
+        name = key.lstrip("-")
+        # Items lacking the field, or holding None, sort last either way, as SQL puts NULLs.
+        present = [i for i in items if isinstance(i, dict) and i.get(name) is not None]
+        missing = [i for i in items if not (isinstance(i, dict) and i.get(name) is not None)]
+        try:
+            present.sort(key=lambda i: i[name], reverse=key.startswith("-"))
+        except TypeError:
+            pass  # values that do not compare: the server's order is kept
+        items = present + missing
+    offset = args.get("offset") or 0
+    limit = args.get("limit")
+    data["task_instances"] = items[offset:] if limit is None else items[offset : offset + limit]
+    data["total_entries"] = len(items)
+    return data
+
+
+ANSWER_STEPS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
     "first_of_collection": first_of_collection,
     "structured_log_to_text": structured_log_to_text,
     "extra_links_as_airflow2": extra_links_as_airflow2,
+    "page_locally": page_locally,
 }
+
+
+def log_text(data: Any) -> str:
+    """The text of a log answer, for a 2.x call that asked for `text/plain`."""
+    return log_records_text(data.get("content") if isinstance(data, dict) else data)
+
+
+TEXT_STEPS: dict[str, Callable[[Any], str]] = {"log_text": log_text}

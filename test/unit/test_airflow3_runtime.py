@@ -61,7 +61,7 @@ class Airflow3Server:
             return Answer(status=401, body={"detail": "Not authenticated"})
         if auth[7:] not in self.valid:
             return Answer(status=401, body={"detail": "Token Expired"})
-        if path.startswith("/api/v2/dags/") and path.endswith("/taskInstances") and seen.method == "GET":
+        if path.startswith("/api/v2/dags/") and (path.endswith("/taskInstances") or path.endswith("/list")):
             return Answer(body={"task_instances": [{"task_id": "t", "logical_date": "2025-01-01T00:00:00+00:00"}],
                                 "total_entries": 1})
         if "/taskInstances/" in path and seen.method == "PATCH":
@@ -157,8 +157,9 @@ class Probe(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{task_try_number}",
         returns="InlineResponse2001",
+        accept=("application/json", "text/plain"),
         airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{try_number}",
-                          params={"task_try_number": "try_number"}, answer="structured_log_to_text"),
+                          params={"task_try_number": "try_number"}, answer="structured_log_to_text", text="log_text"),
     )
     def get_log(self, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int, **kwargs: Any) -> Any: ...
 
@@ -167,6 +168,26 @@ class Probe(Api):
 
     @endpoint("POST /pools", returns="Pool", body="pool", airflow3=Airflow3("POST /pools"))
     def post_pool(self, pool: dict[str, Any], **kwargs: Any) -> Any: ...
+
+    @endpoint(
+        "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries",
+        returns="TaskInstanceHistoryCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries",
+                          params={"limit": None, "offset": None, "order_by": None}, answer="page_locally"),
+    )
+    def get_task_instance_tries(self, dag_id: str, dag_run_id: str, task_id: str, *, limit: int | None = None,
+                                offset: int | None = None, order_by: str | None = None, **kwargs: Any) -> Any: ...
+
+    @endpoint(
+        "POST /dags/~/dagRuns/~/taskInstances/list",
+        returns="TaskInstanceCollection",
+        body="list_task_instance_form",
+        airflow3=Airflow3("POST /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/list",
+                          fixed={"dag_id": "~", "dag_run_id": "~"},
+                          body_renames={"execution_date_gte": "logical_date_gte"},
+                          body_values={"state": ("none_as_null",)}),
+    )
+    def get_task_instances_batch(self, list_task_instance_form: dict[str, Any], **kwargs: Any) -> Any: ...
 
     @endpoint(None, returns="Pool", airflow3=Airflow3("GET /backfills"))
     def list_backfills(self, **kwargs: Any) -> Any: ...
@@ -295,3 +316,39 @@ def test_operations_one_generation_lacks_are_refused_before_sending(airflow3, co
         with pytest.raises(client.ApiValueError, match="needs Airflow 3; this server runs Airflow 2"):
             Probe(api_client).list_backfills()
     assert [s.path for s in airflow3.server.seen] == ["/api/v2/version"]
+
+
+def test_a_log_asked_for_as_text_is_made_from_the_json_airflow_3_answers(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        text = Probe(api_client).get_log("d", "r", "t", 1, _headers={"Accept": "text/plain"})
+    assert airflow3.server.seen[-1].headers["Accept"] == "application/json"
+    assert text == "::group::Pre Execute\n[2025-01-01T00:00:01Z] INFO task.stdout: hello\n"
+
+
+def test_parameters_airflow_3_dropped_are_applied_to_the_whole_list_it_answers(server):
+    airflow3 = Airflow3Server(server)
+    tries = [{"task_id": "t", "try_number": n, "start_date": f"2025-01-0{n}T00:00:00+00:00"} for n in (2, 1, 3)]
+    answer = airflow3.answer
+
+    def with_tries(seen: Seen) -> Answer:
+        if seen.path.endswith("/tries"):
+            return Answer(body={"task_instances": [dict(t) for t in tries], "total_entries": 3})
+        return answer(seen)
+
+    server.handler = with_tries
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        api = Probe(api_client)
+        page = api.get_task_instance_tries("d", "r", "t", order_by="-try_number", offset=1, limit=1)
+        assert server.seen[-1].query == {}  # Airflow 3 takes none of them
+        assert [ti.try_number for ti in page.task_instances] == [2] and page.total_entries == 3
+        page = api.get_task_instance_tries("d", "r", "t", order_by="start_date")
+        assert [ti.try_number for ti in page.task_instances] == [1, 2, 3]
+
+
+def test_a_batch_body_reaches_airflow_3_with_its_names_and_values(airflow3):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        Probe(api_client).get_task_instances_batch({"execution_date_gte": "2025-01-01T00:00:00+00:00",
+                                                    "state": ["none", "failed"]})
+    seen = airflow3.server.seen[-1]
+    assert seen.path == "/api/v2/dags/~/dagRuns/~/taskInstances/list"
+    assert seen.json() == {"logical_date_gte": "2025-01-01T00:00:00+00:00", "state": [None, "failed"]}

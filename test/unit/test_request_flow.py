@@ -48,8 +48,9 @@ def test_core_modules_import_only_the_layers_below_them(module):
 def test_a_declaration_builds_a_request_relative_to_the_api_root_without_a_client():
     op = task_instance_api.TaskInstanceApi.get_task_instances.operation  # type: ignore[attr-defined]
     values, options = op.bind(("my dag", "manual__2024+01"), {"state": ["failed", "up_for_retry"], "limit": 5})
-    request, api, adapt = op.prepare(values, options)
-    assert (api, adapt) == ("v1", None)
+    prepared = op.prepare(values, options)
+    request = prepared.request
+    assert (prepared.api, prepared.adapt, prepared.text) == ("v1", None, None)
     assert request.method == "GET"
     assert request.url == (
         "/dags/my%20dag/dagRuns/manual__2024%2B01/taskInstances?state=failed&state=up_for_retry&limit=5"
