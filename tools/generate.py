@@ -27,6 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from airflow_client.client.model_utils import snake_case
+from tools.airflow3_declarations import declaration
 from tools.descriptions import (
     API_DESCRIPTIONS,
     API_INTRODUCTIONS,
@@ -497,13 +498,45 @@ def render_operation(o: Operation) -> list[str]:
         args.append(f"content_types={o.content_types!r}")
     if o.accept != ("application/json",):
         args.append(f"accept={o.accept!r}")
-    lines = ["", "    @endpoint(", *(f"        {a}," for a in args), "    )"]
+    airflow3 = declaration(o.name)
+    if airflow3 is not None:
+        args.append(f"airflow3={airflow3}")
+    lines = ["", "    @endpoint(", *(wrapped_argument(a) for a in args), "    )"]
     lines += [f"    def {o.name}(", "        self,", *(f"        {n}: {a}," for n, a in o.required)]
     if o.optional:
         lines += ["        *,", *(f"        {n}: {a} | None = None," for n, a in o.optional)]
     lines += ["        **kwargs: Unpack[CallOptions],", f"    ) -> {o.return_annotation}:"]
     lines += [docstring(o.summary, " " * 8), "        ..."]
     return lines
+
+
+def wrapped_argument(text: str) -> str:
+    """One argument of an `@endpoint(...)` line, wrapped after its commas to fit the line length."""
+    line = f"        {text},"
+    if len(line) <= 120:
+        return line
+    head, _, rest = text.partition("(")
+    parts = split_arguments(rest[:-1])
+    return "\n".join([f"        {head}(", *(f"            {p}," for p in parts), "        ),"])
+
+
+def split_arguments(text: str) -> list[str]:
+    """Top-level comma-separated parts of an argument list (brackets and quotes respected)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
 
 
 def render_api(tag: str, operations: list[Operation]) -> str:
@@ -527,7 +560,9 @@ def api_imports(methods: list[str], named: list[str]) -> list[str]:
     uses_any = any("Any" in line for line in methods)
     lines.append("from typing import TYPE_CHECKING, Any" if uses_any else "from typing import TYPE_CHECKING")
     lines += ["", "from airflow_client.client.api_client import Api"]
-    lines += ["from airflow_client.client.endpoint import endpoint"]
+    uses_airflow3 = any("airflow3=" in line for line in methods)
+    lines += ["from airflow_client.client.endpoint import Airflow3, endpoint" if uses_airflow3
+              else "from airflow_client.client.endpoint import endpoint"]
     lines += ["from airflow_client.client.lazy import lazy_exports", ""]
     # Typing only: `Unpack` comes from typing_extensions, which the client does not need at run time.
     lines += ["if TYPE_CHECKING:", "    from typing_extensions import Unpack", ""]

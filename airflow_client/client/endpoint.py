@@ -74,7 +74,8 @@ class Airflow3:
     - ``gone``: parameter -> why Airflow 3 cannot honour it: giving it is refused before sending.
     - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through.
     - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
-    - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps.
+    - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps;
+      ``body_drop``: body fields Airflow 3 does not take (features it removed), left out.
     - ``dry_run``: the route for a call whose body asks for a dry run (`dry_run` true or left out, as
       Airflow 2 defaults it); the flag itself is then not sent.
     - ``answer``: the name of a step in `translations.ANSWER_STEPS` that shapes the answer like 2.x's.
@@ -95,6 +96,7 @@ class Airflow3:
         defaults: dict[str, Any] | None = None,
         body_renames: dict[str, str] | None = None,
         body_values: dict[str, tuple[str, ...]] | None = None,
+        body_drop: tuple[str, ...] = (),
         dry_run: str | None = None,
         answer: str | None = None,
         text: str | None = None,
@@ -110,6 +112,7 @@ class Airflow3:
         self.defaults = defaults or {}
         self.body_renames = body_renames or {}
         self.body_values = body_values or {}
+        self.body_drop = body_drop
         self.dry_run = dry_run
         self.answer = answer
         self.text = text
@@ -301,7 +304,7 @@ class Operation:
                     if field in body:
                         for step in steps:
                             body[field] = VALUE_STEPS[step](body[field])
-                body = {a3.body_renames.get(k, k): v for k, v in body.items()}
+                body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
             if given:

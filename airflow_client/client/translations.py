@@ -38,7 +38,19 @@ def none_as_null(value: Any) -> Any:
     return None if value == "none" else value
 
 
+def comma_split(value: Any) -> Any:
+    """2.x took several values comma-joined in one parameter; Airflow 3 takes the parameter repeated."""
+    return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+
+
+def comma_joined(value: Any) -> Any:
+    """The FAB auth manager's API takes its field list comma-joined in one parameter."""
+    return ",".join(str(v) for v in value) if isinstance(value, list) else value
+
+
 VALUE_STEPS: dict[str, Callable[[Any], Any]] = {
+    "comma_split": comma_split,
+    "comma_joined": comma_joined,
     "one_item_list": one_item_list,
     "logical_date_sort_key": logical_date_sort_key,
     "none_as_null": none_as_null,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class ConfigApi(Api):
         "GET /config",
         returns="Config",
         accept=('application/json', 'text/plain'),
+        airflow3=Airflow3("GET /config"),
     )
     def get_config(
         self,
@@ -59,6 +60,7 @@ class ConfigApi(Api):
         "GET /config/section/{section}/option/{option}",
         returns="Config",
         accept=('application/json', 'text/plain'),
+        airflow3=Airflow3("GET /config/section/{section}/option/{option}"),
     )
     def get_value(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class ConnectionApi(Api):
     @endpoint(
         "GET /connections",
         returns="ConnectionCollection",
+        airflow3=Airflow3("GET /connections", values={"order_by": ("one_item_list",)}),
     )
     def get_connections(
         self,
@@ -65,6 +66,7 @@ class ConnectionApi(Api):
         "POST /connections",
         returns="Connection",
         body="connection",
+        airflow3=Airflow3("POST /connections"),
     )
     def post_connection(
         self,
@@ -79,6 +81,7 @@ class ConnectionApi(Api):
     @endpoint(
         "GET /connections/{connection_id}",
         returns="Connection",
+        airflow3=Airflow3("GET /connections/{connection_id}"),
     )
     def get_connection(
         self,
@@ -94,6 +97,7 @@ class ConnectionApi(Api):
         "PATCH /connections/{connection_id}",
         returns="Connection",
         body="connection",
+        airflow3=Airflow3("PATCH /connections/{connection_id}"),
     )
     def patch_connection(
         self,
@@ -111,6 +115,7 @@ class ConnectionApi(Api):
     @endpoint(
         "DELETE /connections/{connection_id}",
         accept=(),
+        airflow3=Airflow3("DELETE /connections/{connection_id}"),
     )
     def delete_connection(
         self,
@@ -124,6 +129,7 @@ class ConnectionApi(Api):
         "POST /connections/test",
         returns="ConnectionTest",
         body="connection",
+        airflow3=Airflow3("POST /connections/test"),
     )
     def test_connection(
         self,

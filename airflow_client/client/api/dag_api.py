@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class DAGApi(Api):
     @endpoint(
         "DELETE /dags/{dag_id}",
         accept=(),
+        airflow3=Airflow3("DELETE /dags/{dag_id}"),
     )
     def delete_dag(
         self,
@@ -162,6 +163,7 @@ class DAGApi(Api):
         "POST /dags/{dag_id}/clearTaskInstances",
         returns="TaskInstanceReferenceCollection",
         body="clear_task_instances",
+        airflow3=Airflow3("POST /dags/{dag_id}/clearTaskInstances", body_drop=("include_subdags", "include_parentdag")),
     )
     def post_clear_task_instances(
         self,
@@ -195,6 +197,7 @@ class DAGApi(Api):
     @endpoint(
         "PUT /parseDagFile/{file_token}",
         accept=(),
+        airflow3=Airflow3("PUT /parseDagFile/{file_token}"),
     )
     def reparse_dag_file(
         self,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -153,6 +153,7 @@ class DAGRunApi(Api):
     @endpoint(
         "DELETE /dags/{dag_id}/dagRuns/{dag_run_id}",
         accept=(),
+        airflow3=Airflow3("DELETE /dags/{dag_id}/dagRuns/{dag_run_id}"),
     )
     def delete_dag_run(
         self,

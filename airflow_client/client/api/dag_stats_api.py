@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class DagStatsApi(Api):
     @endpoint(
         "GET /dagStats",
         returns="DagStatsCollectionSchema",
+        airflow3=Airflow3("GET /dagStats", values={"dag_ids": ("comma_split",)}),
     )
     def get_dag_stats(
         self,

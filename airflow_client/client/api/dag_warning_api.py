@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class DagWarningApi(Api):
     @endpoint(
         "GET /dagWarnings",
         returns="DagWarningCollection",
+        airflow3=Airflow3("GET /dagWarnings", values={"order_by": ("one_item_list",)}),
     )
     def get_dag_warnings(
         self,

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ class DatasetApi(Api):
     @endpoint(
         "DELETE /dags/{dag_id}/datasets/queuedEvent",
         accept=(),
+        airflow3=Airflow3("DELETE /dags/{dag_id}/assets/queuedEvents"),
     )
     def delete_dag_dataset_queued_events(
         self,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -42,6 +42,10 @@ class EventLogApi(Api):
     @endpoint(
         "GET /eventLogs",
         returns="EventLogCollection",
+        airflow3=Airflow3(
+            "GET /eventLogs",
+            values={"order_by": ("one_item_list", "logical_date_sort_key"), "included_events": ("comma_split",), "excluded_events": ("comma_split",)},
+        ),
     )
     def get_event_logs(
         self,
@@ -70,6 +74,7 @@ class EventLogApi(Api):
     @endpoint(
         "GET /eventLogs/{event_log_id}",
         returns="EventLog",
+        airflow3=Airflow3("GET /eventLogs/{event_log_id}"),
     )
     def get_event_log(
         self,

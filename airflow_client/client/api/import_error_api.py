@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class ImportErrorApi(Api):
     @endpoint(
         "GET /importErrors",
         returns="ImportErrorCollection",
+        airflow3=Airflow3("GET /importErrors", values={"order_by": ("one_item_list",)}),
     )
     def get_import_errors(
         self,
@@ -58,6 +59,7 @@ class ImportErrorApi(Api):
     @endpoint(
         "GET /importErrors/{import_error_id}",
         returns="ImportError",
+        airflow3=Airflow3("GET /importErrors/{import_error_id}"),
     )
     def get_import_error(
         self,

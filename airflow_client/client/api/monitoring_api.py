@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class MonitoringApi(Api):
     @endpoint(
         "GET /health",
         returns="HealthInfo",
+        airflow3=Airflow3("GET /monitor/health"),
     )
     def get_health(
         self,
@@ -51,6 +52,7 @@ class MonitoringApi(Api):
     @endpoint(
         "GET /version",
         returns="VersionInfo",
+        airflow3=Airflow3("GET /version"),
     )
     def get_version(
         self,

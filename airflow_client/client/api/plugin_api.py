@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class PluginApi(Api):
     @endpoint(
         "GET /plugins",
         returns="PluginCollection",
+        airflow3=Airflow3("GET /plugins"),
     )
     def get_plugins(
         self,

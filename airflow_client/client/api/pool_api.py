@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class PoolApi(Api):
     @endpoint(
         "GET /pools",
         returns="PoolCollection",
+        airflow3=Airflow3("GET /pools", values={"order_by": ("one_item_list",)}),
     )
     def get_pools(
         self,
@@ -59,6 +60,7 @@ class PoolApi(Api):
         "POST /pools",
         returns="Pool",
         body="pool",
+        airflow3=Airflow3("POST /pools"),
     )
     def post_pool(
         self,
@@ -71,6 +73,7 @@ class PoolApi(Api):
     @endpoint(
         "GET /pools/{pool_name}",
         returns="Pool",
+        airflow3=Airflow3("GET /pools/{pool_name}"),
     )
     def get_pool(
         self,
@@ -101,6 +104,7 @@ class PoolApi(Api):
     @endpoint(
         "DELETE /pools/{pool_name}",
         accept=(),
+        airflow3=Airflow3("DELETE /pools/{pool_name}"),
     )
     def delete_pool(
         self,

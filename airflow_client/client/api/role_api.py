@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class RoleApi(Api):
     @endpoint(
         "GET /roles",
         returns="RoleCollection",
+        airflow3=Airflow3("GET /roles", api="fab"),
     )
     def get_roles(
         self,
@@ -62,6 +63,7 @@ class RoleApi(Api):
         "POST /roles",
         returns="Role",
         body="role",
+        airflow3=Airflow3("POST /roles", api="fab"),
     )
     def post_role(
         self,
@@ -76,6 +78,7 @@ class RoleApi(Api):
     @endpoint(
         "GET /roles/{role_name}",
         returns="Role",
+        airflow3=Airflow3("GET /roles/{name}", api="fab", params={"role_name": "name"}),
     )
     def get_role(
         self,
@@ -89,6 +92,12 @@ class RoleApi(Api):
         "PATCH /roles/{role_name}",
         returns="Role",
         body="role",
+        airflow3=Airflow3(
+            "PATCH /roles/{name}",
+            api="fab",
+            params={"role_name": "name"},
+            values={"update_mask": ("comma_joined",)},
+        ),
     )
     def patch_role(
         self,
@@ -106,6 +115,7 @@ class RoleApi(Api):
     @endpoint(
         "DELETE /roles/{role_name}",
         accept=(),
+        airflow3=Airflow3("DELETE /roles/{name}", api="fab", params={"role_name": "name"}),
     )
     def delete_role(
         self,

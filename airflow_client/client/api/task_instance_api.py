@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -70,6 +70,11 @@ class TaskInstanceApi(Api):
         "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/setNote",
         returns="TaskInstance",
         body="set_task_instance_note",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+            fixed={"map_index": -1, "update_mask": ["note"]},
+            answer="first_of_collection",
+        ),
     )
     def set_task_instance_note(
         self,
@@ -86,6 +91,11 @@ class TaskInstanceApi(Api):
         "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/setNote",
         returns="TaskInstance",
         body="set_task_instance_note",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
+            fixed={"update_mask": ["note"]},
+            answer="first_of_collection",
+        ),
     )
     def set_mapped_task_instance_note(
         self,
@@ -102,6 +112,7 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dependencies",
         returns="TaskInstanceDependencyCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dependencies"),
     )
     def get_task_instance_dependencies(
         self,
@@ -116,6 +127,7 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/dependencies",
         returns="TaskInstanceDependencyCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/dependencies"),
     )
     def get_mapped_task_instance_dependencies(
         self,
@@ -131,6 +143,10 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
         returns="TaskInstanceCollection",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
+            params={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"},
+        ),
     )
     def get_task_instances(
         self,
@@ -161,6 +177,7 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
         returns="TaskInstance",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"),
     )
     def get_task_instance(
         self,
@@ -176,6 +193,12 @@ class TaskInstanceApi(Api):
         "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
         returns="TaskInstanceReference",
         body="update_task_instance",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+            fixed={"map_index": -1},
+            dry_run="PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dry_run",
+            answer="first_of_collection",
+        ),
     )
     def patch_task_instance(
         self,
@@ -193,6 +216,7 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
         returns="TaskInstance",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}"),
     )
     def get_mapped_task_instance(
         self,
@@ -209,6 +233,11 @@ class TaskInstanceApi(Api):
         "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
         returns="TaskInstanceReference",
         body="update_task_instance",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
+            dry_run="PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/dry_run",
+            answer="first_of_collection",
+        ),
     )
     def patch_mapped_task_instance(
         self,
@@ -228,6 +257,11 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/listMapped",
         returns="TaskInstanceCollection",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/listMapped",
+            params={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"},
+            values={"order_by": ("one_item_list", "logical_date_sort_key")},
+        ),
     )
     def get_mapped_task_instances(
         self,
@@ -261,6 +295,12 @@ class TaskInstanceApi(Api):
         "POST /dags/~/dagRuns/~/taskInstances/list",
         returns="TaskInstanceCollection",
         body="list_task_instance_form",
+        airflow3=Airflow3(
+            "POST /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/list",
+            fixed={"dag_id": "~", "dag_run_id": "~"},
+            body_renames={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"},
+            body_values={"state": ("none_as_null",)},
+        ),
     )
     def get_task_instances_batch(
         self,
@@ -273,6 +313,7 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries/{task_try_number}",
         returns="TaskInstanceHistory",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries/{task_try_number}"),
     )
     def get_task_instance_try_details(
         self,
@@ -288,6 +329,11 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries",
         returns="TaskInstanceHistoryCollection",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries",
+            params={"limit": None, "offset": None, "order_by": None},
+            answer="page_locally",
+        ),
     )
     def get_task_instance_tries(
         self,
@@ -306,6 +352,11 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/tries",
         returns="TaskInstanceHistoryCollection",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/tries",
+            params={"limit": None, "offset": None, "order_by": None},
+            answer="page_locally",
+        ),
     )
     def get_mapped_task_instance_tries(
         self,
@@ -325,6 +376,9 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/tries/{task_try_number}",
         returns="TaskInstanceHistory",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/tries/{task_try_number}",
+        ),
     )
     def get_mapped_task_instance_try_details(
         self,
@@ -341,6 +395,10 @@ class TaskInstanceApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/links",
         returns="ExtraLinkCollection",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/links",
+            answer="extra_links_as_airflow2",
+        ),
     )
     def get_extra_links(
         self,
@@ -358,6 +416,12 @@ class TaskInstanceApi(Api):
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{task_try_number}",
         returns="InlineResponse2001",
         accept=('application/json', 'text/plain'),
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{try_number}",
+            params={"task_try_number": "try_number"},
+            answer="structured_log_to_text",
+            text="log_text",
+        ),
     )
     def get_log(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class UserApi(Api):
     @endpoint(
         "GET /users",
         returns="UserCollection",
+        airflow3=Airflow3("GET /users", api="fab"),
     )
     def get_users(
         self,
@@ -60,6 +61,7 @@ class UserApi(Api):
         "POST /users",
         returns="User",
         body="user",
+        airflow3=Airflow3("POST /users", api="fab"),
     )
     def post_user(
         self,
@@ -74,6 +76,7 @@ class UserApi(Api):
     @endpoint(
         "GET /users/{username}",
         returns="UserCollectionItem",
+        airflow3=Airflow3("GET /users/{username}", api="fab"),
     )
     def get_user(
         self,
@@ -87,6 +90,7 @@ class UserApi(Api):
         "PATCH /users/{username}",
         returns="UserCollectionItem",
         body="user",
+        airflow3=Airflow3("PATCH /users/{username}", api="fab", values={"update_mask": ("comma_joined",)}),
     )
     def patch_user(
         self,
@@ -105,6 +109,7 @@ class UserApi(Api):
     @endpoint(
         "DELETE /users/{username}",
         accept=(),
+        airflow3=Airflow3("DELETE /users/{username}", api="fab"),
     )
     def delete_user(
         self,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class VariableApi(Api):
     @endpoint(
         "GET /variables",
         returns="VariableCollection",
+        airflow3=Airflow3("GET /variables", values={"order_by": ("one_item_list",)}),
     )
     def get_variables(
         self,
@@ -59,6 +60,7 @@ class VariableApi(Api):
         "POST /variables",
         returns="Variable",
         body="variable",
+        airflow3=Airflow3("POST /variables"),
     )
     def post_variables(
         self,
@@ -73,6 +75,7 @@ class VariableApi(Api):
     @endpoint(
         "GET /variables/{variable_key}",
         returns="Variable",
+        airflow3=Airflow3("GET /variables/{variable_key}"),
     )
     def get_variable(
         self,
@@ -86,6 +89,7 @@ class VariableApi(Api):
         "PATCH /variables/{variable_key}",
         returns="Variable",
         body="variable",
+        airflow3=Airflow3("PATCH /variables/{variable_key}"),
     )
     def patch_variable(
         self,
@@ -104,6 +108,7 @@ class VariableApi(Api):
     @endpoint(
         "DELETE /variables/{variable_key}",
         accept=(),
+        airflow3=Airflow3("DELETE /variables/{variable_key}"),
     )
     def delete_variable(
         self,
