@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
-from tools.airflow3_routes import FAB, ROUTES, Route
+from tools.airflow3_routes import FAB, ROUTES, V1_LIMIT_DEFAULT, Route
 
 # Value steps that need nothing on the way: the client already sends list values repeated.
 NOTHING_TO_DO = {"exploded"}
@@ -88,8 +88,12 @@ def unsupported(route: Route) -> list[str]:
     return missing
 
 
-def declaration(op_id: str) -> str | None:
-    """The `Airflow3(...)` source of a v1 operation, or None where the client cannot serve it yet."""
+def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
+    """The `Airflow3(...)` source of a v1 operation, or None where the client cannot serve it yet.
+
+    `parameters` are the operation's 2.x parameters: a list that takes a `limit` gets 2.x's default
+    page size, where Airflow 3's is smaller.
+    """
     route = ROUTES[op_id]
     if unsupported(route):
         return None
@@ -106,8 +110,11 @@ def declaration(op_id: str) -> str | None:
         args.append(f"values={src(values)}")
     if route.fixed:
         args.append(f"fixed={src(dict(route.fixed))}")
-    if route.defaults:
-        args.append(f"defaults={src(dict(route.defaults))}")
+    defaults = dict(route.defaults)
+    if "limit" in parameters and route.params.get("limit", "limit") == "limit":
+        defaults.setdefault("limit", V1_LIMIT_DEFAULT)
+    if defaults:
+        args.append(f"defaults={src(defaults)}")
     body = route.body
     if body is not None and body.renames:
         args.append(f"body_renames={src(dict(body.renames))}")

@@ -498,7 +498,7 @@ def render_operation(o: Operation) -> list[str]:
         args.append(f"content_types={o.content_types!r}")
     if o.accept != ("application/json",):
         args.append(f"accept={o.accept!r}")
-    airflow3 = declaration(o.name)
+    airflow3 = declaration(o.name, tuple(n for n, _ in o.required + o.optional))
     if airflow3 is not None:
         args.append(f"airflow3={airflow3}")
     lines = ["", "    @endpoint(", *(wrapped_argument(a) for a in args), "    )"]

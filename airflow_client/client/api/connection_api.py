@@ -46,7 +46,7 @@ class ConnectionApi(Api):
     @endpoint(
         "GET /connections",
         returns="ConnectionCollection",
-        airflow3=Airflow3("GET /connections", values={"order_by": ("one_item_list",)}),
+        airflow3=Airflow3("GET /connections", values={"order_by": ("one_item_list",)}, defaults={"limit": 100}),
     )
     def get_connections(
         self,

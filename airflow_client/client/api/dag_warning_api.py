@@ -38,7 +38,7 @@ class DagWarningApi(Api):
     @endpoint(
         "GET /dagWarnings",
         returns="DagWarningCollection",
-        airflow3=Airflow3("GET /dagWarnings", values={"order_by": ("one_item_list",)}),
+        airflow3=Airflow3("GET /dagWarnings", values={"order_by": ("one_item_list",)}, defaults={"limit": 100}),
     )
     def get_dag_warnings(
         self,

@@ -45,6 +45,7 @@ class EventLogApi(Api):
         airflow3=Airflow3(
             "GET /eventLogs",
             values={"order_by": ("one_item_list", "logical_date_sort_key"), "included_events": ("comma_split",), "excluded_events": ("comma_split",)},
+            defaults={"limit": 100},
         ),
     )
     def get_event_logs(

@@ -41,7 +41,7 @@ class ImportErrorApi(Api):
     @endpoint(
         "GET /importErrors",
         returns="ImportErrorCollection",
-        airflow3=Airflow3("GET /importErrors", values={"order_by": ("one_item_list",)}),
+        airflow3=Airflow3("GET /importErrors", values={"order_by": ("one_item_list",)}, defaults={"limit": 100}),
     )
     def get_import_errors(
         self,

@@ -38,7 +38,7 @@ class PluginApi(Api):
     @endpoint(
         "GET /plugins",
         returns="PluginCollection",
-        airflow3=Airflow3("GET /plugins"),
+        airflow3=Airflow3("GET /plugins", defaults={"limit": 100}),
     )
     def get_plugins(
         self,

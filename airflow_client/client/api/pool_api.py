@@ -41,7 +41,7 @@ class PoolApi(Api):
     @endpoint(
         "GET /pools",
         returns="PoolCollection",
-        airflow3=Airflow3("GET /pools", values={"order_by": ("one_item_list",)}),
+        airflow3=Airflow3("GET /pools", values={"order_by": ("one_item_list",)}, defaults={"limit": 100}),
     )
     def get_pools(
         self,

@@ -44,7 +44,7 @@ class RoleApi(Api):
     @endpoint(
         "GET /roles",
         returns="RoleCollection",
-        airflow3=Airflow3("GET /roles", api="fab"),
+        airflow3=Airflow3("GET /roles", api="fab", defaults={"limit": 100}),
     )
     def get_roles(
         self,

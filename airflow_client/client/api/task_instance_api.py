@@ -146,6 +146,7 @@ class TaskInstanceApi(Api):
         airflow3=Airflow3(
             "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
             params={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"},
+            defaults={"limit": 100},
         ),
     )
     def get_task_instances(
@@ -261,6 +262,7 @@ class TaskInstanceApi(Api):
             "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/listMapped",
             params={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"},
             values={"order_by": ("one_item_list", "logical_date_sort_key")},
+            defaults={"limit": 100},
         ),
     )
     def get_mapped_task_instances(

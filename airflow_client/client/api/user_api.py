@@ -44,7 +44,7 @@ class UserApi(Api):
     @endpoint(
         "GET /users",
         returns="UserCollection",
-        airflow3=Airflow3("GET /users", api="fab"),
+        airflow3=Airflow3("GET /users", api="fab", defaults={"limit": 100}),
     )
     def get_users(
         self,

@@ -41,7 +41,7 @@ class VariableApi(Api):
     @endpoint(
         "GET /variables",
         returns="VariableCollection",
-        airflow3=Airflow3("GET /variables", values={"order_by": ("one_item_list",)}),
+        airflow3=Airflow3("GET /variables", values={"order_by": ("one_item_list",)}, defaults={"limit": 100}),
     )
     def get_variables(
         self,

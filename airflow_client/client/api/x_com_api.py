@@ -41,7 +41,10 @@ class XComApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries",
         returns="XComCollection",
-        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries"),
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries",
+            defaults={"limit": 100},
+        ),
     )
     def get_xcom_entries(
         self,
