@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from airflow_client.client.model_utils import snake_case
-from tools.airflow3_declarations import declaration
+from tools.airflow3_declarations import declaration, render_doc
 from tools.descriptions import (
     API_DESCRIPTIONS,
     API_INTRODUCTIONS,
@@ -717,6 +717,8 @@ def main() -> None:
         (DOCS / f"{name}.md").write_text(render_model_doc(spec, name, schema))
         written[name] = snake_case(name)
     (DOCS / "models.md").write_text(render_models_index(sorted(written)))
+    classes = {o.name: api_class_name(tag) for tag, operations in by_tag.items() for o in operations}
+    (DOCS / "airflow3.md").write_text(render_doc(classes))
 
     apis_doc = "Every API class, importable from here: `from airflow_client.client.apis import TaskInstanceApi`."
     models_doc = "Every model class, importable from here: `from airflow_client.client.models import TaskInstance`."
