@@ -163,8 +163,9 @@ def test_health_is_readable_without_credentials(anonymous_client, airflow):
     assert health.metadatabase.status == "healthy"
     assert isinstance(health.metadatabase.status, HealthStatus) and isinstance(health.metadatabase.status, str)
     assert health.scheduler.status == HealthStatus("healthy") == "healthy"
-    heartbeat = health.scheduler.latest_scheduler_heartbeat
-    assert isinstance(heartbeat, datetime) and heartbeat.tzinfo is not None
+    # Text, as apache-airflow-client 2.x types it; an aware timestamp once parsed.
+    heartbeat = datetime.fromisoformat(health.scheduler.latest_scheduler_heartbeat)
+    assert heartbeat.tzinfo is not None
     assert abs(datetime.now(timezone.utc) - heartbeat) < timedelta(minutes=5)
     # The harness runs no triggerer and no standalone DAG processor: both are reported without a status.
     assert health.triggerer.status is None and health.triggerer.latest_triggerer_heartbeat is None
