@@ -62,6 +62,19 @@ VIEWER = ("viewer", "viewer")
 # As ``auth`` of AirflowServer.request(): send no credentials (no user has an empty name).
 ANONYMOUS = ("", "")
 
+# A module on the servers' PYTHONPATH for the settings that Airflow takes as import paths.
+_SETTINGS_MODULE = "client_test_settings"
+_SETTINGS_SOURCE = """\
+def hostname():
+    return "127.0.0.1"
+
+
+# How long SQLite waits for a lock another Airflow process holds (Python's default is 5 s, which
+# busy Airflow 3 processes exceed: "database is locked").
+SQLITE_CONNECT_ARGS = {"timeout": 20}
+SQLITE_CONNECT_ARGS_ASYNC = {"timeout": 20}
+"""
+
 # Test runs share tiny DAGs; nothing here is worth a long grace period.
 _STOP_GRACE_SECONDS = 20.0
 _POLL_SECONDS = 0.5
@@ -410,9 +423,9 @@ class AirflowServer:
             "AIRFLOW_HOME": str(self.home),
             # Executors start task processes by calling `airflow` from PATH.
             "PATH": f"{self.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-            # Makes the task hostname loopback, so log fetches never leave 127.0.0.1.
+            # Holds _SETTINGS_MODULE. The task hostname is loopback, so log fetches never leave 127.0.0.1.
             "PYTHONPATH": str(self.home / "pythonpath"),
-            "AIRFLOW__CORE__HOSTNAME_CALLABLE": "loopback_hostname.hostname",
+            "AIRFLOW__CORE__HOSTNAME_CALLABLE": f"{_SETTINGS_MODULE}.hostname",
             "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
@@ -465,9 +478,7 @@ class AirflowServer:
             self.home.mkdir(parents=True, exist_ok=True)
             helper_dir = self.home / "pythonpath"
             helper_dir.mkdir(exist_ok=True)
-            (helper_dir / "loopback_hostname.py").write_text(
-                "def hostname():\n    return '127.0.0.1'\n", encoding="utf-8"
-            )
+            (helper_dir / f"{_SETTINGS_MODULE}.py").write_text(_SETTINGS_SOURCE, encoding="utf-8")
             _say(f"starting Airflow {self.release.version} on {self.base_url} (home {self.home})")
             self._airflow("db", "migrate", timeout=max(30.0, deadline - time.monotonic()))
             self._prepare(deadline)
@@ -534,8 +545,8 @@ class AirflowServer:
     def stop(self) -> None:
         """Stop every process and everything they started: SIGTERM, then SIGKILL after a grace period."""
         atexit.unregister(self.stop)
-        procs = list(self._procs.values())
-        self._procs = {}
+        named, self._procs = self._procs, {}
+        procs = list(named.values())
         if procs:
             leaders = {proc.pid for proc in procs}
             tracked = _our_processes(leaders)
@@ -552,7 +563,8 @@ class AirflowServer:
                     break
                 time.sleep(0.2)
             else:
-                _say("Airflow did not stop within the grace period; killing it")
+                stuck = [name for name, proc in named.items() if proc.poll() is None] or ["their children"]
+                _say(f"Airflow did not stop within {_STOP_GRACE_SECONDS:.0f} s ({', '.join(stuck)}); killing it")
             tracked.update(_our_processes(leaders))
             for proc in procs:
                 try:
