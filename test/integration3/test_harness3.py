@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import pytest
 
@@ -46,6 +47,35 @@ def test_version_and_health_answer_without_credentials(airflow3):
     for part in ("metadatabase", "scheduler", "dag_processor", "triggerer"):
         assert body[part]["status"] == "healthy", body
     assert body["scheduler"]["latest_scheduler_heartbeat"]
+
+
+def test_the_execution_api_has_a_server_of_its_own(airflow3):
+    # Served beside the REST API, the execution API's task calls made writes to the REST API fail
+    # with "database is locked" now and then (see tools/local_airflow3.py).
+    healthy = (200, {"status": "healthy"})
+    assert http_json("GET", airflow3.execution_api_url + "health") == healthy
+    # The REST API server answers unknown paths with its UI page, not with the execution API.
+    status, page = http_json("GET", airflow3.base_url + "/execution/health")
+    assert (status, page) != healthy and "<html" in page
+    execution_root = airflow3.execution_api_url.removesuffix("/execution/")
+    assert http_json("GET", execution_root + "/api/v2/version")[0] == 404
+
+
+def test_writes_while_tasks_run_all_succeed(airflow3, started_runs3):
+    # Writes for as long as the session's runs keep their tasks calling the execution API.
+    answers, slow = [], []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        began = time.monotonic()
+        status, body = airflow3.request("POST", "/dags/run_parked/dagRuns", {"logical_date": None})
+        answers.append(status if status == 200 else (status, body))
+        if time.monotonic() - began > 5:
+            slow.append(round(time.monotonic() - began, 1))
+        runs = [airflow3.request("GET", run_path(dag_id, run_id))[1] for dag_id, run_id in started_runs3.items()]
+        if all(run["state"] in ("success", "failed") for run in runs):
+            break
+    assert len(answers) > 10
+    assert [a for a in answers if a != 200] == [] and slow == []
 
 
 def test_token_exchange_gives_a_jwt_for_the_user(airflow3):
