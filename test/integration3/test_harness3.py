@@ -131,7 +131,7 @@ def test_viewer_can_read_but_gets_403_on_a_post(airflow3):
 
 def test_fab_server_issues_a_token_for_its_admin_and_lists_its_users(airflow3_fab):
     token = airflow3_fab.token(airflow3_fab.admin, fresh=True)
-    assert jwt_claims(token)["sub"]  # FAB identifies users by id, not by name
+    assert jwt_claims(token)["sub"] == "1"  # FAB names the user by its id; the admin was created first
     status, body = airflow3_fab.request("GET", f"{airflow3_fab.base_url}/auth/fab/v1/users")
     assert status == 200
     roles = {user["username"]: [role["name"] for role in user["roles"]] for user in body["users"]}
