@@ -63,8 +63,8 @@ VIEWER = ("viewer", "viewer")
 ANONYMOUS = ("", "")
 
 # A module on the servers' PYTHONPATH for the settings that Airflow takes as import paths.
-_SETTINGS_MODULE = "client_test_settings"
-_SETTINGS_SOURCE = """\
+SETTINGS_MODULE = "client_test_settings"
+SETTINGS_SOURCE = """\
 def hostname():
     return "127.0.0.1"
 
@@ -210,6 +210,11 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def dag_ids_in(folder: Path) -> list[str]:
+    """The DAG ids of a test DAGs folder: each file holds one DAG named like the file; ``_*`` files are helpers."""
+    return sorted(path.stem for path in folder.glob("*.py") if not path.name.startswith("_"))
 
 
 def quote_segment(value: str) -> str:
@@ -423,9 +428,9 @@ class AirflowServer:
             "AIRFLOW_HOME": str(self.home),
             # Executors start task processes by calling `airflow` from PATH.
             "PATH": f"{self.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-            # Holds _SETTINGS_MODULE. The task hostname is loopback, so log fetches never leave 127.0.0.1.
+            # Holds SETTINGS_MODULE. The task hostname is loopback, so log fetches never leave 127.0.0.1.
             "PYTHONPATH": str(self.home / "pythonpath"),
-            "AIRFLOW__CORE__HOSTNAME_CALLABLE": f"{_SETTINGS_MODULE}.hostname",
+            "AIRFLOW__CORE__HOSTNAME_CALLABLE": f"{SETTINGS_MODULE}.hostname",
             "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
@@ -478,7 +483,7 @@ class AirflowServer:
             self.home.mkdir(parents=True, exist_ok=True)
             helper_dir = self.home / "pythonpath"
             helper_dir.mkdir(exist_ok=True)
-            (helper_dir / f"{_SETTINGS_MODULE}.py").write_text(_SETTINGS_SOURCE, encoding="utf-8")
+            (helper_dir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE, encoding="utf-8")
             _say(f"starting Airflow {self.release.version} on {self.base_url} (home {self.home})")
             self._airflow("db", "migrate", timeout=max(30.0, deadline - time.monotonic()))
             self._prepare(deadline)
@@ -610,6 +615,13 @@ class AirflowServer:
             sent["Authorization"] = self._authorization(user)
         sent.update(headers or {})
         return http_json(method, url, body, sent, timeout=timeout)
+
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        """Pause or unpause a DAG through the API."""
+        path = f"/dags/{quote_segment(dag_id)}?update_mask=is_paused"
+        status, answer = self.request("PATCH", path, {"is_paused": paused})
+        if status != 200:
+            raise RuntimeError(f"setting is_paused={paused} on {dag_id} failed: {status} {answer}")
 
     def trigger_run(
         self,
@@ -747,10 +759,9 @@ def _main(argv: list[str] | None = None) -> int:
     dags = Path(args.dags) if args.dags else dags
     # Turn SIGTERM into a normal exit so the server is stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    dag_ids = sorted(path.stem for path in dags.glob("*.py") if not path.name.startswith("_"))
     server = server_class(dags, port=args.port, home=args.home)
     try:
-        server.start(wait_for_dags=dag_ids)
+        server.start(wait_for_dags=dag_ids_in(dags))
         print(f"Airflow {server.release.version} is up.")
         print(f"  API host:  {server.host}")
         print(f"  UI:        {server.base_url}")

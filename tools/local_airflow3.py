@@ -26,7 +26,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, ClassVar
 
-from tools.local_airflow import _SETTINGS_MODULE, REPO_ROOT, AirflowRelease, AirflowServer, free_port, http_json
+from tools.local_airflow import REPO_ROOT, SETTINGS_MODULE, AirflowRelease, AirflowServer, free_port, http_json
 
 # The FAB provider declares Requires-Python ">=3.11"; Airflow 3.3 itself supports 3.10 to 3.14.
 AIRFLOW_3 = AirflowRelease(
@@ -37,7 +37,7 @@ AIRFLOW_3 = AirflowRelease(
 
 TEST_DAGS3 = REPO_ROOT / "test" / "dags3"
 
-# Signs the API's tokens; fixed, so a token stays valid across the server's processes.
+# Signs the API's tokens (HS512 wants 64 bytes or more); fixed, so every process of a server agrees.
 _JWT_SECRET = "airflow-client-test-jwt-secret-" + "0123456789abcdef" * 4
 
 
@@ -89,8 +89,8 @@ class LocalAirflow3(AirflowServer):
             "AIRFLOW__API_AUTH__JWT_SECRET": _JWT_SECRET,
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(self._worker_log_port),
             "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(self._trigger_log_port),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": f"{_SETTINGS_MODULE}.SQLITE_CONNECT_ARGS",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": f"{_SETTINGS_MODULE}.SQLITE_CONNECT_ARGS_ASYNC",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": f"{SETTINGS_MODULE}.SQLITE_CONNECT_ARGS",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": f"{SETTINGS_MODULE}.SQLITE_CONNECT_ARGS_ASYNC",
             # List the folder and parse quickly and often: the DAGs are tiny, and tests add files.
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
             "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "10",

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from tools.local_airflow import dag_ids_in
 from tools.local_airflow3 import TEST_DAGS3, LocalAirflow3, LocalAirflow3Fab
 
 FINISHED_DAGS = ("ti_plain", "ti_mapped", "ti_retry")
 BLOCKED_DAG = "ti_blocked"
-ALL_DAGS = tuple(sorted(path.stem for path in TEST_DAGS3.glob("*.py") if not path.name.startswith("_")))
+ALL_DAGS = dag_ids_in(TEST_DAGS3)
 
 
 @pytest.fixture(scope="session")
@@ -25,24 +26,17 @@ def airflow3() -> Iterator[LocalAirflow3]:
     ``base_url`` is the server root (``/auth/token`` lives there), ``host`` the REST API root
     (``.../api/v2``); ``admin`` and ``viewer`` are (username, password) pairs.
     """
-    server = LocalAirflow3(TEST_DAGS3)
-    try:
-        server.start(wait_for_dags=ALL_DAGS)
+    with LocalAirflow3(TEST_DAGS3) as server:
+        server.wait_for_dags(ALL_DAGS)
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
 def airflow3_fab() -> Iterator[LocalAirflow3Fab]:
     """A second Airflow 3.3.2 server, with the FAB auth manager: ``admin`` (Admin role) and ``viewer``
     (Viewer role). Started only for the tests that ask for it."""
-    server = LocalAirflow3Fab(TEST_DAGS3)
-    try:
-        server.start()
+    with LocalAirflow3Fab(TEST_DAGS3) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +64,6 @@ def finished_runs3(airflow3: LocalAirflow3, started_runs3: dict[str, str]) -> di
 def blocked_run3(airflow3: LocalAirflow3) -> str:
     """Run id of a ti_blocked run that stays queued: its task instances have no state."""
     # The DAG is created paused; pausing again guards against a test that unpaused it earlier.
-    status, body = airflow3.request("PATCH", f"/dags/{BLOCKED_DAG}?update_mask=is_paused", {"is_paused": True})
-    assert status == 200, f"pausing {BLOCKED_DAG} failed: {status} {body}"
+    airflow3.set_paused(BLOCKED_DAG, True)
     return airflow3.trigger_run(BLOCKED_DAG)
 

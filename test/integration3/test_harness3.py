@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tools.local_airflow import ANONYMOUS, TEST_DAGS, http_json, quote_segment
+from tools.local_airflow import ANONYMOUS, TEST_DAGS, dag_ids_in, http_json, quote_segment
 from tools.local_airflow3 import AIRFLOW_3, TEST_DAGS3
 
 pytestmark = pytest.mark.integration
@@ -29,13 +29,9 @@ def jwt_claims(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def dag_ids(folder):
-    return sorted(path.stem for path in folder.glob("*.py") if not path.name.startswith("_"))
-
-
 def test_both_generations_have_the_same_test_dags():
-    assert dag_ids(TEST_DAGS3) == dag_ids(TEST_DAGS)
-    assert len(dag_ids(TEST_DAGS3)) == 12
+    assert dag_ids_in(TEST_DAGS3) == dag_ids_in(TEST_DAGS)
+    assert len(dag_ids_in(TEST_DAGS3)) == 12
 
 
 @pytest.mark.usefixtures("started_runs3")  # the runs go on while the quick tests run
@@ -87,7 +83,7 @@ def test_token_exchange_gives_a_jwt_for_the_user(airflow3):
     assert claims["exp"] - claims["iat"] == 24 * 3600  # the default lifetime
     headers = {"Authorization": f"Bearer {body['access_token']}"}
     status, body = airflow3.request("GET", "/dags?limit=1", auth=ANONYMOUS, headers=headers)
-    assert status == 200 and body["total_entries"] == len(dag_ids(TEST_DAGS3))
+    assert status == 200 and body["total_entries"] == len(dag_ids_in(TEST_DAGS3))
 
 
 def test_bad_credentials_no_credentials_and_basic_auth_get_401(airflow3):
@@ -110,7 +106,7 @@ def test_every_test_dag_is_listed_with_its_pause_state(airflow3):
     status, body = airflow3.request("GET", "/dags?tags=client-test&limit=100")
     assert status == 200
     listed = {dag["dag_id"]: dag for dag in body["dags"]}
-    assert sorted(listed) == dag_ids(TEST_DAGS3)
+    assert sorted(listed) == dag_ids_in(TEST_DAGS3)
     assert listed["ti_blocked"]["is_paused"] is True and listed["dag_profile"]["is_paused"] is True
     assert listed["ti_plain"]["is_paused"] is False
     assert listed["ti_plain"]["fileloc"] == str(TEST_DAGS3 / "ti_plain.py")
