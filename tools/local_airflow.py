@@ -1,11 +1,14 @@
-"""Run a throwaway Apache Airflow 2 server on loopback for integration tests.
+"""Run a throwaway Apache Airflow server on loopback for integration tests.
 
 Standard library only, on purpose: the harness must not depend on the client under test nor on
-anything the test environment may lack.  Airflow itself lives in its own cached virtualenv.
+anything the test environment may lack.  Airflow itself lives in its own cached virtualenv, one per
+version.  This module holds what every generation shares (:class:`AirflowServer`: venv, processes,
+start, stop, raw HTTP) and the Airflow 2.11.2 server (:class:`LocalAirflow`); ``tools/local_airflow3.py``
+adds Airflow 3.3.2.
 
-As a script it starts a server over ``test/dags`` and waits for Ctrl-C::
+As a script it starts a server over ``test/dags`` (``test/dags3`` for Airflow 3) and waits for Ctrl-C::
 
-    python tools/local_airflow.py [--port 8080] [--dags DIR] [--home DIR]
+    python tools/local_airflow.py [--airflow 2|3] [--fab] [--port 8080] [--dags DIR] [--home DIR]
 """
 
 from __future__ import annotations
@@ -29,22 +32,48 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # only for annotations, so Python 3.9 needs nothing at run time
     from typing import Self
 
-AIRFLOW_VERSION = "2.11.2"
+
+
+@dataclass(frozen=True)
+class AirflowRelease:
+    """One Airflow version as the harness installs it: into ``<cache root>/airflow-<version>``."""
+
+    version: str
+    requirements: tuple[str, ...]  # what `pip install` gets; fixed per version, as the venv is keyed by it
+    pythons: tuple[tuple[int, int], ...]  # interpreters it supports, oldest first
+
 
 # Airflow 2.11 declares Requires-Python ">=3.10, !=3.13, !=3.14".
-_SUPPORTED_PYTHONS = ((3, 10), (3, 11), (3, 12))
+AIRFLOW_2 = AirflowRelease("2.11.2", ("apache-airflow==2.11.2",), ((3, 10), (3, 11), (3, 12)))
+AIRFLOW_VERSION = AIRFLOW_2.version
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_DAGS = REPO_ROOT / "test" / "dags"
 
 ADMIN = ("admin", "admin")
 VIEWER = ("viewer", "viewer")
+# As ``auth`` of AirflowServer.request(): send no credentials (no user has an empty name).
+ANONYMOUS = ("", "")
+
+# A module on the servers' PYTHONPATH for the settings that Airflow takes as import paths.
+SETTINGS_MODULE = "client_test_settings"
+SETTINGS_SOURCE = """\
+def hostname():
+    return "127.0.0.1"
+
+
+# How long SQLite waits for a lock another Airflow process holds (Python's default is 5 s, which
+# busy Airflow 3 processes exceed: "database is locked").
+SQLITE_CONNECT_ARGS = {"timeout": 20}
+SQLITE_CONNECT_ARGS_ASYNC = {"timeout": 20}
+"""
 
 # Test runs share tiny DAGs; nothing here is worth a long grace period.
 _STOP_GRACE_SECONDS = 20.0
@@ -71,20 +100,21 @@ def _tail_file(path: Path, lines: int) -> str:
         return f"<{path} does not exist>\n"
 
 
-def _pick_base_python() -> str:
-    """An interpreter Airflow supports, preferring the one running us."""
+def _pick_base_python(release: AirflowRelease) -> str:
+    """An interpreter the release supports, preferring the one running us."""
     override = os.environ.get("AIRFLOW_CLIENT_TEST_PYTHON")
     if override:
         return override
-    if sys.version_info[:2] in _SUPPORTED_PYTHONS:
+    if sys.version_info[:2] in release.pythons:
         return sys.executable
-    for major, minor in reversed(_SUPPORTED_PYTHONS):
+    for major, minor in reversed(release.pythons):
         found = shutil.which(f"python{major}.{minor}")
         if found:
             return found
+    names = "/".join(f"python{major}.{minor}" for major, minor in release.pythons)
     raise RuntimeError(
-        f"Airflow {AIRFLOW_VERSION} needs Python 3.10-3.12, this is {sys.version.split()[0]} and no "
-        "python3.10/3.11/3.12 is on PATH; set AIRFLOW_CLIENT_TEST_PYTHON to one"
+        f"Airflow {release.version} needs one of {names}, this is {sys.version.split()[0]} and none of "
+        "them is on PATH; set AIRFLOW_CLIENT_TEST_PYTHON to one"
     )
 
 
@@ -110,12 +140,13 @@ def _venv_is_complete(venv: Path) -> bool:
     return (venv / "bin" / "airflow").is_file() and (venv / "pyvenv.cfg").is_file()
 
 
-def ensure_airflow_venv(version: str = AIRFLOW_VERSION) -> Path:
-    """Return a virtualenv with ``apache-airflow==version``, building it if it is missing.
+def ensure_airflow_venv(release: AirflowRelease = AIRFLOW_2) -> Path:
+    """Return a virtualenv with the release installed, building it if it is missing.
 
     Concurrent callers serialise on a lock file; the build happens in a temporary sibling directory
     that is renamed into place only once ``pip install`` has succeeded.
     """
+    version = release.version
     root = cache_root()
     venv = root / f"airflow-{version}"
     if _venv_is_complete(venv):
@@ -136,22 +167,22 @@ def ensure_airflow_venv(version: str = AIRFLOW_VERSION) -> Path:
             shutil.rmtree(stale, ignore_errors=True)
         if venv.exists():
             shutil.rmtree(venv)
-        _build_venv(version, venv)
+        _build_venv(release, venv)
     return venv
 
 
-def _build_venv(version: str, venv: Path) -> None:
-    building = venv.parent / f".airflow-{version}.building-{os.getpid()}"
-    log_path = venv.parent / f"airflow-{version}-install.log"
-    base_python = _pick_base_python()
-    _say(f"building {venv} with {base_python} (pip install apache-airflow=={version}, about a minute); "
-         f"output in {log_path}")
+def _build_venv(release: AirflowRelease, venv: Path) -> None:
+    building = venv.parent / f".airflow-{release.version}.building-{os.getpid()}"
+    log_path = venv.parent / f"airflow-{release.version}-install.log"
+    base_python = _pick_base_python(release)
+    _say(f"building {venv} with {base_python} (pip install {' '.join(release.requirements)}, a minute or "
+         f"two); output in {log_path}")
     started = time.monotonic()
     steps = [
         # A fixed prompt keeps the temporary name out of the activate scripts.
         [base_python, "-m", "venv", "--prompt", venv.name, str(building)],
         [str(building / "bin" / "python"), "-m", "pip", "install", "--no-input", "--progress-bar", "off",
-         f"apache-airflow=={version}"],
+         *release.requirements],
     ]
     try:
         with open(log_path, "w") as log:
@@ -181,9 +212,41 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def dag_ids_in(folder: Path) -> list[str]:
+    """The DAG ids of a test DAGs folder: each file holds one DAG named like the file; ``_*`` files are helpers."""
+    return sorted(path.stem for path in folder.glob("*.py") if not path.name.startswith("_"))
+
+
 def quote_segment(value: str) -> str:
     """Percent-encode one URL path segment (run ids contain '+' and ':')."""
     return urllib.parse.quote(value, safe="")
+
+
+def http_json(
+    method: str, url: str, body: Any = None, headers: dict[str, str] | None = None, *, timeout: float = 30
+) -> tuple[int, Any]:
+    """One HTTP call with an optional JSON body: ``(status, decoded JSON, text, or None if empty)``.
+
+    HTTP errors are answers like any other; only a failure to connect raises (``OSError``).
+    """
+    sent = dict(headers or {})
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        sent["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, data=data, headers=sent, method=method.upper())
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as err:
+        status, raw = err.code, err.read()
+    text = raw.decode("utf-8", errors="replace")
+    if not text:
+        return status, None
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
 
 
 # --- process bookkeeping ------------------------------------------------------------------------
@@ -236,12 +299,23 @@ def _still_same(pid: int, start: str) -> bool:
     return info is not None and info[3] == start and info[2] != "Z"
 
 
-class LocalAirflow:
-    """A webserver and a scheduler (SequentialExecutor, SQLite) in a private AIRFLOW_HOME.
+class AirflowServer:
+    """What every generation's throwaway server shares: a private AIRFLOW_HOME, a fresh SQLite
+    database, Airflow's processes each in a session of its own, health and DAG waits, a stop that
+    leaves nothing behind, and raw JSON calls for test set-up.
 
-    ``host`` is the REST API root, the value a client's ``Configuration(host=...)`` takes.
-    Use as a context manager, or call :meth:`start` and :meth:`stop` (which is always safe to call).
+    A generation (subclass) says which release to install, where its API lives, which processes it
+    runs and with which settings, and how a request authenticates.  ``host`` is the REST API root,
+    the value a client's ``Configuration(host=...)`` takes.  Use as a context manager, or call
+    :meth:`start` and :meth:`stop` (which is always safe to call).
     """
+
+    release: ClassVar[AirflowRelease]
+    api_path: ClassVar[str]  # the REST API root below base_url
+    health_path: ClassVar[str]  # below host; answers without credentials
+    _list_dags: ClassVar[str]  # below host: every DAG that has a file
+    _trigger_needs_logical_date: ClassVar[bool] = False
+    _log_noise: ClassVar[tuple[str, ...]] = ()  # log lines that bury the interesting ones
 
     def __init__(
         self,
@@ -254,7 +328,7 @@ class LocalAirflow:
         self.dags_folder = Path(dags_folder).resolve()
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.host = f"{self.base_url}/api/v1"
+        self.host = self.base_url + self.api_path
         self.admin: tuple[str, str] = ADMIN
         self.viewer: tuple[str, str] = VIEWER
         # A home we made ourselves is removed on stop unless AIRFLOW_CLIENT_TEST_KEEP_HOME is set.
@@ -262,41 +336,83 @@ class LocalAirflow:
         self.home = Path(home).resolve() if home else Path(tempfile.mkdtemp(prefix="airflow-client-test-"))
         self.extra_env = dict(extra_env or {})
         self.venv: Path | None = None
-        self._webserver: subprocess.Popen | None = None
-        self._scheduler: subprocess.Popen | None = None
+        self._procs: dict[str, subprocess.Popen] = {}
+
+    # -- what a generation defines ----------------------------------------------------------------
+
+    def _commands(self) -> dict[str, list[str]]:
+        """Name of each long-running process (its log is ``<home>/<name>.log``) -> `airflow` arguments."""
+        raise NotImplementedError
+
+    def _settings(self) -> dict[str, str]:
+        """This generation's environment on top of :meth:`environment`'s common part."""
+        raise NotImplementedError
+
+    def _prepare(self, deadline: float) -> None:
+        """Set-up after ``airflow db migrate`` and before the processes start."""
+
+    def _is_ready(self, health: Any) -> bool:
+        """Whether the answer of ``health_path`` says every process is up."""
+        raise NotImplementedError
+
+    def _after_ready(self) -> None:
+        """Set-up that needs the running API."""
+
+    def _startup_problem(self) -> str | None:
+        """A reason to give up waiting, read from the logs, for failures that do not end a process."""
+        return None
+
+    def _authorization(self, user: tuple[str, str]) -> str:
+        """The ``Authorization`` header value for a request as ``user``."""
+        raise NotImplementedError
+
+    # -- users of the FAB auth manager (Airflow 2, and Airflow 3 with the FAB provider) -------------
+
+    def _create_admin(self, deadline: float) -> None:
+        self._airflow("users", "create", "--username", self.admin[0], "--password", self.admin[1],
+                      "--role", "Admin", "--firstname", "Admin", "--lastname", "User",
+                      "--email", "admin@example.com", timeout=max(30.0, deadline - time.monotonic()))
+
+    def _create_viewer(self) -> None:
+        # Only the Admin role exists before the web or API server first syncs roles, and one API call
+        # is much quicker than a second CLI call.
+        body = {
+            "username": self.viewer[0], "password": self.viewer[1],
+            "first_name": "Viewer", "last_name": "User", "email": "viewer@example.com",
+            "roles": [{"name": "Viewer"}],
+        }
+        status, answer = self.request("POST", f"{self.base_url}/auth/fab/v1/users", body)
+        if status != 200:
+            raise RuntimeError(f"creating the viewer user failed: {status} {answer}")
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     def __enter__(self) -> Self:
-        if self._webserver is None:
+        if not self._procs:
             self.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def _log_path(self, which: str) -> Path:
-        paths = {
-            "webserver": self.home / "webserver.log",
-            "scheduler": self.home / "scheduler.log",
-            "setup": self.home / "setup.log",
-            "dag_processor": self.home / "logs" / "dag_processor_manager" / "dag_processor_manager.log",
-        }
-        if which not in paths:
-            raise ValueError(f"unknown log {which!r}; one of {sorted(paths)}")
-        return paths[which]
+    def _log_paths(self) -> dict[str, Path]:
+        paths = {name: self.home / f"{name}.log" for name in self._commands()}
+        paths["setup"] = self.home / "setup.log"
+        return paths
 
     def log_tail(self, which: str = "scheduler", lines: int = 60) -> str:
-        """Last lines of ``webserver``, ``scheduler``, ``setup`` (CLI calls) or ``dag_processor`` logs."""
-        return _tail_file(self._log_path(which), lines)
+        """Last lines of the log of one process, or of ``setup`` (the CLI calls before the start)."""
+        paths = self._log_paths()
+        if which not in paths:
+            raise ValueError(f"unknown log {which!r}; one of {sorted(paths)}")
+        return _tail_file(paths[which], lines)
 
     def _diagnostics(self, lines: int = 40) -> str:
         parts = []
-        for which in ("setup", "webserver", "scheduler"):
-            # Hundreds of permission-sync lines would otherwise push the interesting ones out.
+        for which in ("setup", *self._commands()):
             kept = [line for line in self.log_tail(which, 2000).splitlines(keepends=True)
-                    if "{override.py:" not in line]
-            parts.append(f"----- last lines of {self._log_path(which)} -----\n{''.join(kept[-lines:])}")
+                    if not any(noise in line for noise in self._log_noise)]
+            parts.append(f"----- last lines of {self._log_paths()[which]} -----\n{''.join(kept[-lines:])}")
         return "\n".join(parts)
 
     def environment(self) -> dict[str, str]:
@@ -308,47 +424,30 @@ class LocalAirflow:
             # A developer's own Airflow settings or Python paths must not leak into the server.
             if not key.startswith("AIRFLOW") and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
         }
-        settings = {
+        env.update({
             "AIRFLOW_HOME": str(self.home),
-            # The SequentialExecutor runs tasks by calling `airflow` from PATH.
+            # Executors start task processes by calling `airflow` from PATH.
             "PATH": f"{self.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-            # Makes the task hostname loopback, so log fetches never leave 127.0.0.1.
+            # Holds SETTINGS_MODULE. The task hostname is loopback, so log fetches never leave 127.0.0.1.
             "PYTHONPATH": str(self.home / "pythonpath"),
-            "AIRFLOW__CORE__HOSTNAME_CALLABLE": "loopback_hostname.hostname",
+            "AIRFLOW__CORE__HOSTNAME_CALLABLE": f"{SETTINGS_MODULE}.hostname",
             "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-            "AIRFLOW__CORE__EXECUTOR": "SequentialExecutor",
-            # Airflow appends the session backend (for the UI) anyway, with a warning if we don't.
-            "AIRFLOW__API__AUTH_BACKENDS": ",".join(
-                f"airflow.api.auth.backend.{name}" for name in ("basic_auth", "session")
-            ),
-            "AIRFLOW__WEBSERVER__EXPOSE_CONFIG": "True",
-            "AIRFLOW__WEBSERVER__SECRET_KEY": "airflow-client-test-secret-key",
-            "AIRFLOW__WEBSERVER__WORKERS": "2",
-            "AIRFLOW__WEBSERVER__WEB_SERVER_HOST": "127.0.0.1",
-            "AIRFLOW__WEBSERVER__WEB_SERVER_PORT": str(self.port),
-            "AIRFLOW__WEBSERVER__BASE_URL": self.base_url,
-            "AIRFLOW__WEBSERVER__WARN_DEPLOYMENT_EXPOSURE": "False",
-            # Parse quickly and often, and let the scheduler loop spin fast: the DAGs are tiny.
-            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10",
-            "AIRFLOW__SCHEDULER__DAG_DIR_LIST_INTERVAL": "10",
+            # Let the scheduler loop spin fast: the DAGs are tiny.
             "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
             "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.5",
-            "AIRFLOW__SCHEDULER__PARSING_PROCESSES": "2",
-            # No extra listeners besides the webserver.
+            # No extra listeners besides the API.
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
-            # Silences a deprecation warning on every CLI call.
-            "AIRFLOW__METRICS__TIMER_UNIT_CONSISTENCY": "True",
-        }
-        env.update(settings)
+        })
+        env.update(self._settings())
         env.update(self.extra_env)
         return env
 
     def _airflow(self, *args: str, timeout: float = 180) -> None:
         """Run one `airflow` CLI command to completion, appending its output to setup.log."""
         assert self.venv is not None
-        with open(self._log_path("setup"), "a") as log:
+        with open(self._log_paths()["setup"], "a") as log:
             log.write(f"$ airflow {' '.join(args)}\n")
             log.flush()
             result = subprocess.run(
@@ -361,7 +460,7 @@ class LocalAirflow:
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen:
         assert self.venv is not None
-        with open(self._log_path(name), "ab") as log:
+        with open(self._log_paths()[name], "ab") as log:
             # A session of its own, so stop() can find and signal everything it starts.
             return subprocess.Popen(
                 [str(self.venv / "bin" / "airflow"), *args],
@@ -370,37 +469,29 @@ class LocalAirflow:
             )
 
     def start(self, wait_for_dags: Iterable[str] = (), timeout: float = 240) -> None:
-        """Build the venv if needed, set up a fresh database, start both processes, wait until ready.
+        """Build the venv if needed, set up a fresh database, start the processes, wait until ready.
 
         ``timeout`` covers the server start, not a first-time venv build.  On failure everything is
         stopped and the error carries the tail of the logs.
         """
-        if self._webserver is not None:
+        if self._procs:
             raise RuntimeError("already started")
-        self.venv = ensure_airflow_venv()
+        self.venv = ensure_airflow_venv(self.release)
         began = time.monotonic()
         deadline = began + timeout
         try:
             self.home.mkdir(parents=True, exist_ok=True)
             helper_dir = self.home / "pythonpath"
             helper_dir.mkdir(exist_ok=True)
-            (helper_dir / "loopback_hostname.py").write_text(
-                "def hostname():\n    return '127.0.0.1'\n", encoding="utf-8"
-            )
-            _say(f"starting Airflow {AIRFLOW_VERSION} on {self.base_url} (home {self.home})")
+            (helper_dir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE, encoding="utf-8")
+            _say(f"starting Airflow {self.release.version} on {self.base_url} (home {self.home})")
             self._airflow("db", "migrate", timeout=max(30.0, deadline - time.monotonic()))
-            # Only the Admin role exists before the webserver first syncs roles, so the viewer is
-            # created through the API once it is up.
-            self._airflow("users", "create", "--username", self.admin[0], "--password", self.admin[1],
-                          "--role", "Admin", "--firstname", "Admin", "--lastname", "User",
-                          "--email", "admin@example.com", timeout=max(30.0, deadline - time.monotonic()))
+            self._prepare(deadline)
             atexit.register(self.stop)
-            self._webserver = self._spawn("webserver", "webserver", "--port", str(self.port),
-                                          "--hostname", "127.0.0.1")
-            # Logs are files under AIRFLOW_HOME that the webserver reads directly: no log server.
-            self._scheduler = self._spawn("scheduler", "scheduler", "--skip-serve-logs")
-            self._wait_healthy(deadline)
-            self._create_viewer()
+            for name, args in self._commands().items():
+                self._procs[name] = self._spawn(name, *args)
+            self._wait_ready(deadline)
+            self._after_ready()
             self.wait_for_dags(wait_for_dags, timeout=max(1.0, deadline - time.monotonic()))
         except Exception as exc:
             message = f"starting Airflow failed: {exc}\n{self._diagnostics()}"
@@ -412,54 +503,38 @@ class LocalAirflow:
         _say(f"Airflow ready in {time.monotonic() - began:.1f} s")
 
     def _check_alive(self) -> None:
-        for name, proc in (("webserver", self._webserver), ("scheduler", self._scheduler)):
-            if proc is not None and proc.poll() is not None:
+        for name, proc in self._procs.items():
+            if proc.poll() is not None:
                 raise RuntimeError(f"the {name} exited with code {proc.returncode}")
 
-    def _wait_healthy(self, deadline: float) -> None:
+    def _wait_ready(self, deadline: float) -> None:
         last = "no answer yet"
         while True:
             self._check_alive()
-            # gunicorn gives up on a taken port, but the webserver command around it keeps waiting.
-            if "Can't connect to (" in self.log_tail("webserver", 20):
-                raise RuntimeError(f"the webserver could not listen on 127.0.0.1:{self.port}")
+            problem = self._startup_problem()
+            if problem:
+                raise RuntimeError(problem)
             try:
-                status, body = self.request("GET", "/health", timeout=5)
+                status, body = self.request("GET", self.health_path, auth=ANONYMOUS, timeout=5)
             except OSError as exc:  # not listening yet
                 last = repr(exc)
             else:
                 last = f"{status} {body}"
-                if (status == 200 and isinstance(body, dict)
-                        and body.get("metadatabase", {}).get("status") == "healthy"
-                        and body.get("scheduler", {}).get("status") == "healthy"):
+                if status == 200 and self._is_ready(body):
                     return
             if time.monotonic() > deadline:
-                raise TimeoutError(f"/health not healthy in time; last answer: {last}")
+                raise TimeoutError(f"{self.health_path} not healthy in time; last answer: {last}")
             time.sleep(_POLL_SECONDS)
 
-    def _create_viewer(self) -> None:
-        # Made through the API with basic auth, so a server whose extra_env turns basic auth off (a
-        # Kerberos-only one) gets no viewer; its tests create the users they need with the CLI.
-        if "basic_auth" not in self.environment()["AIRFLOW__API__AUTH_BACKENDS"]:
-            return
-        body = {
-            "username": self.viewer[0], "password": self.viewer[1],
-            "first_name": "Viewer", "last_name": "User", "email": "viewer@example.com",
-            "roles": [{"name": "Viewer"}],
-        }
-        status, answer = self.request("POST", f"{self.base_url}/auth/fab/v1/users", body)
-        if status != 200:
-            raise RuntimeError(f"creating the viewer user failed: {status} {answer}")
-
     def wait_for_dags(self, dag_ids: Iterable[str], timeout: float = 120) -> None:
-        """Wait until the scheduler has parsed these DAGs and the API lists them."""
+        """Wait until the DAG processor has parsed these DAGs and the API lists them."""
         wanted = set(dag_ids)
         if not wanted:
             return
         deadline = time.monotonic() + timeout
         while True:
             self._check_alive()
-            status, body = self.request("GET", "/dags?limit=1000&only_active=true")
+            status, body = self.request("GET", self._list_dags)
             listed = {dag["dag_id"] for dag in body.get("dags", [])} if status == 200 else set()
             if wanted <= listed:
                 return
@@ -473,10 +548,10 @@ class LocalAirflow:
             time.sleep(_POLL_SECONDS)
 
     def stop(self) -> None:
-        """Stop both processes and everything they started: SIGTERM, then SIGKILL after a grace period."""
+        """Stop every process and everything they started: SIGTERM, then SIGKILL after a grace period."""
         atexit.unregister(self.stop)
-        procs = [proc for proc in (self._webserver, self._scheduler) if proc is not None]
-        self._webserver = self._scheduler = None
+        named, self._procs = self._procs, {}
+        procs = list(named.values())
         if procs:
             leaders = {proc.pid for proc in procs}
             tracked = _our_processes(leaders)
@@ -493,7 +568,8 @@ class LocalAirflow:
                     break
                 time.sleep(0.2)
             else:
-                _say("Airflow did not stop within the grace period; killing it")
+                stuck = [name for name, proc in named.items() if proc.poll() is None] or ["their children"]
+                _say(f"Airflow did not stop within {_STOP_GRACE_SECONDS:.0f} s ({', '.join(stuck)}); killing it")
             tracked.update(_our_processes(leaders))
             for proc in procs:
                 try:
@@ -520,39 +596,32 @@ class LocalAirflow:
         self,
         method: str,
         path: str,
-        body: dict | None = None,
+        body: Any = None,
         auth: tuple[str, str] | None = None,
         *,
+        headers: dict[str, str] | None = None,
         timeout: float = 30,
     ) -> tuple[int, Any]:
         """One JSON call; ``path`` is relative to :attr:`host` unless it is a full URL.
 
         Returns ``(status, decoded JSON or text)`` and does not raise on HTTP errors, so tests can
-        assert on 4xx answers.  ``auth`` defaults to the admin user.
+        assert on 4xx answers.  ``auth`` defaults to the admin user; :data:`ANONYMOUS` sends no
+        credentials.  ``headers`` are added to (or replace) the defaults.
         """
         url = path if path.startswith(("http://", "https://")) else self.host + path
-        user, password = auth or self.admin
-        headers = {
-            "Accept": "application/json",
-            "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode(),
-        }
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        req = urllib.request.Request(url, data=data, headers=headers, method=method.upper())
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as response:
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as err:
-            status, raw = err.code, err.read()
-        text = raw.decode("utf-8", errors="replace")
-        if not text:
-            return status, None
-        try:
-            return status, json.loads(text)
-        except ValueError:
-            return status, text
+        user = auth or self.admin
+        sent = {"Accept": "application/json"}
+        if user != ANONYMOUS:
+            sent["Authorization"] = self._authorization(user)
+        sent.update(headers or {})
+        return http_json(method, url, body, sent, timeout=timeout)
+
+    def set_paused(self, dag_id: str, paused: bool) -> None:
+        """Pause or unpause a DAG through the API."""
+        path = f"/dags/{quote_segment(dag_id)}?update_mask=is_paused"
+        status, answer = self.request("PATCH", path, {"is_paused": paused})
+        if status != 200:
+            raise RuntimeError(f"setting is_paused={paused} on {dag_id} failed: {status} {answer}")
 
     def trigger_run(
         self,
@@ -567,7 +636,7 @@ class LocalAirflow:
             body["dag_run_id"] = run_id
         if conf is not None:
             body["conf"] = conf
-        if logical_date is not None:
+        if logical_date is not None or self._trigger_needs_logical_date:
             body["logical_date"] = logical_date
         status, answer = self.request("POST", f"/dags/{quote_segment(dag_id)}/dagRuns", body)
         if status != 200:
@@ -587,7 +656,8 @@ class LocalAirflow:
                     return state
             elif status != 404:
                 raise RuntimeError(f"reading run {dag_id}/{run_id} failed: {status} {answer}")
-            if self._scheduler is None or self._scheduler.poll() is not None:
+            scheduler = self._procs.get("scheduler")
+            if scheduler is None or scheduler.poll() is not None:
                 raise RuntimeError(f"the scheduler is not running; run {dag_id}/{run_id} is {state}\n"
                                    f"{self.log_tail('scheduler')}")
             if time.monotonic() > deadline:
@@ -598,20 +668,101 @@ class LocalAirflow:
             time.sleep(_POLL_SECONDS)
 
 
+class LocalAirflow(AirflowServer):
+    """Airflow 2.11.2: a webserver and a scheduler (SequentialExecutor, SQLite), basic auth, the API
+    at ``/api/v1``."""
+
+    release = AIRFLOW_2
+    api_path = "/api/v1"
+    health_path = "/health"
+    _list_dags = "/dags?limit=1000&only_active=true"
+    # Hundreds of permission-sync lines at start.
+    _log_noise = ("{override.py:",)
+
+    def _commands(self) -> dict[str, list[str]]:
+        return {
+            "webserver": ["webserver", "--port", str(self.port), "--hostname", "127.0.0.1"],
+            # Logs are files under AIRFLOW_HOME that the webserver reads directly: no log server.
+            "scheduler": ["scheduler", "--skip-serve-logs"],
+        }
+
+    def _log_paths(self) -> dict[str, Path]:
+        paths = super()._log_paths()
+        paths["dag_processor"] = self.home / "logs" / "dag_processor_manager" / "dag_processor_manager.log"
+        return paths
+
+    def _settings(self) -> dict[str, str]:
+        return {
+            "AIRFLOW__CORE__EXECUTOR": "SequentialExecutor",
+            # Airflow appends the session backend (for the UI) anyway, with a warning if we don't.
+            "AIRFLOW__API__AUTH_BACKENDS": ",".join(
+                f"airflow.api.auth.backend.{name}" for name in ("basic_auth", "session")
+            ),
+            "AIRFLOW__WEBSERVER__EXPOSE_CONFIG": "True",
+            "AIRFLOW__WEBSERVER__SECRET_KEY": "airflow-client-test-secret-key",
+            "AIRFLOW__WEBSERVER__WORKERS": "2",
+            "AIRFLOW__WEBSERVER__WEB_SERVER_HOST": "127.0.0.1",
+            "AIRFLOW__WEBSERVER__WEB_SERVER_PORT": str(self.port),
+            "AIRFLOW__WEBSERVER__BASE_URL": self.base_url,
+            "AIRFLOW__WEBSERVER__WARN_DEPLOYMENT_EXPOSURE": "False",
+            # Parse quickly and often: the DAGs are tiny.
+            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10",
+            "AIRFLOW__SCHEDULER__DAG_DIR_LIST_INTERVAL": "10",
+            "AIRFLOW__SCHEDULER__PARSING_PROCESSES": "2",
+            # Silences a deprecation warning on every CLI call.
+            "AIRFLOW__METRICS__TIMER_UNIT_CONSISTENCY": "True",
+        }
+
+    def _prepare(self, deadline: float) -> None:
+        self._create_admin(deadline)
+
+    def _startup_problem(self) -> str | None:
+        # gunicorn gives up on a taken port, but the webserver command around it keeps waiting.
+        if "Can't connect to (" in self.log_tail("webserver", 20):
+            return f"the webserver could not listen on 127.0.0.1:{self.port}"
+        return None
+
+    def _is_ready(self, health: Any) -> bool:
+        return (isinstance(health, dict)
+                and health.get("metadatabase", {}).get("status") == "healthy"
+                and health.get("scheduler", {}).get("status") == "healthy")
+
+    def _after_ready(self) -> None:
+        # A server whose extra_env turns basic auth off (a Kerberos-only one) gets no viewer: its tests
+        # create the users they need with the CLI.
+        if "basic_auth" in self.environment()["AIRFLOW__API__AUTH_BACKENDS"]:
+            self._create_viewer()
+
+    def _authorization(self, user: tuple[str, str]) -> str:
+        return "Basic " + base64.b64encode(f"{user[0]}:{user[1]}".encode()).decode()
+
+
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run a throwaway Airflow server with the test DAGs.")
+    parser.add_argument("--airflow", choices=("2", "3"), default="2",
+                        help=f"2 for Airflow {AIRFLOW_VERSION} (default), 3 for Airflow 3")
+    parser.add_argument("--fab", action="store_true", help="Airflow 3 with the FAB auth manager")
     parser.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--dags", default=str(TEST_DAGS), help="DAGs folder (default: test/dags)")
+    parser.add_argument("--dags", default=None, help="DAGs folder (default: test/dags, test/dags3 for Airflow 3)")
     parser.add_argument("--home", default=None, help="AIRFLOW_HOME to use and keep (default: a temp dir)")
     args = parser.parse_args(argv)
+    if args.fab and args.airflow != "3":
+        parser.error("--fab needs --airflow 3")
 
+    server_class: type[AirflowServer] = LocalAirflow
+    dags = TEST_DAGS
+    if args.airflow == "3":
+        from tools import local_airflow3  # imports this module: only when asked for
+
+        server_class = local_airflow3.LocalAirflow3Fab if args.fab else local_airflow3.LocalAirflow3
+        dags = local_airflow3.TEST_DAGS3
+    dags = Path(args.dags) if args.dags else dags
     # Turn SIGTERM into a normal exit so the server is stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    dag_ids = sorted(path.stem for path in Path(args.dags).glob("*.py") if not path.name.startswith("_"))
-    server = LocalAirflow(args.dags, port=args.port, home=args.home)
+    server = server_class(dags, port=args.port, home=args.home)
     try:
-        server.start(wait_for_dags=dag_ids)
-        print(f"Airflow {AIRFLOW_VERSION} is up.")
+        server.start(wait_for_dags=dag_ids_in(dags))
+        print(f"Airflow {server.release.version} is up.")
         print(f"  API host:  {server.host}")
         print(f"  UI:        {server.base_url}")
         print(f"  admin:     {server.admin[0]} / {server.admin[1]}")
@@ -628,4 +779,9 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main())
+    # Run as a script this file is `__main__`, a second copy beside the `tools.local_airflow` that
+    # tools/local_airflow3.py imports: hand over to that one, so there is one set of classes.
+    sys.path.insert(0, str(REPO_ROOT))
+    from tools.local_airflow import _main as main
+
+    sys.exit(main())

@@ -1,0 +1,1 @@
+../dags/_client_test_dags.py
