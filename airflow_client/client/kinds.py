@@ -240,11 +240,13 @@ class DateKind(Kind):
         return value.isoformat() if isinstance(value, date) else value
 
 
-class ListKind(Kind):
-    def __init__(self, item: Kind, nullable: bool = False) -> None:
+class _ContainerKind(Kind):
+    """A list or a map of one kind of item: decoded item by item, in the mode the answer asks for."""
+
+    def __init__(self, item: Kind, name: str, nullable: bool = False) -> None:
         super().__init__(nullable)
         self.item = item
-        self.name = f"list of {item.name}"
+        self.name = name
 
     def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
         if self.item.decoder(as_datetime) is None:
@@ -256,6 +258,15 @@ class ListKind(Kind):
 
     def _decode_as_datetime(self, value: Any) -> Any:
         return self._decode_with(value, self.item.decoder(True))
+
+    @staticmethod
+    def _decode_with(value: Any, convert: Callable[[Any], Any] | None) -> Any:
+        raise NotImplementedError
+
+
+class ListKind(_ContainerKind):
+    def __init__(self, item: Kind, nullable: bool = False) -> None:
+        super().__init__(item, f"list of {item.name}", nullable)
 
     @staticmethod
     def _decode_with(value: Any, convert: Callable[[Any], Any] | None) -> Any:
@@ -295,22 +306,9 @@ class ListKind(Kind):
         return [None if v is None else item.encode(v) for v in value]
 
 
-class MapKind(Kind):
+class MapKind(_ContainerKind):
     def __init__(self, item: Kind, nullable: bool = False) -> None:
-        super().__init__(nullable)
-        self.item = item
-        self.name = f"dict of str to {item.name}"
-
-    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
-        if self.item.decoder(as_datetime) is None:
-            return None
-        return self._decode_as_datetime if as_datetime else self._decode
-
-    def _decode(self, value: Any) -> Any:
-        return self._decode_with(value, self.item.decoder(False))
-
-    def _decode_as_datetime(self, value: Any) -> Any:
-        return self._decode_with(value, self.item.decoder(True))
+        super().__init__(item, f"dict of str to {item.name}", nullable)
 
     @staticmethod
     def _decode_with(value: Any, convert: Callable[[Any], Any] | None) -> Any:
