@@ -310,7 +310,7 @@ class Operation:
             if given:
                 raise ApiValueError(f"{name}(): {', '.join(given)} only Airflow 3 takes; this server runs Airflow 2")
 
-        for key in re.findall(r"{(\w+)}", path):
+        for key in _path_params(path):
             segment = quote(_text(checked.pop(key)), safe=safe_chars)
             if segment in (".", ".."):  # left literal, URL normalisation would remove the segment
                 segment = segment.replace(".", "%2E")
@@ -354,6 +354,12 @@ class Operation:
             out.setdefault(wire, value)
         out.update(a3.fixed)
         return out
+
+
+@functools.lru_cache(maxsize=512)
+def _path_params(path: str) -> tuple[str, ...]:
+    """The names in `{}` in a route's path, read once per route."""
+    return tuple(re.findall(r"{(\w+)}", path))
 
 
 def _answer_step(step: Callable[[Any, dict[str, Any]], Any], args: dict[str, Any], data: Any) -> Any:

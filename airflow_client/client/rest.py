@@ -320,6 +320,11 @@ def _bad_value(name: str, value: str | bytes | bytearray, where: str, problem: s
 # -- the transport ---------------------------------------------------------------------------------------
 
 
+# Each urlopen is one try: the loop in `RESTClientObject.request` retries and follows redirects. Built
+# once, since urllib3 would make a new Retry from `retries=False` on every call.
+_ONE_TRY = urllib3.Retry(False, redirect=False)
+
+
 class Request:
     """One HTTP request on its way out: built from a declaration, addressed and authenticated by the client."""
 
@@ -530,7 +535,7 @@ class RESTClientObject:
             _local.reader = None
             try:
                 resp: Any = manager.urlopen(
-                    method, url, body=body, headers=headers, redirect=False, retries=False,
+                    method, url, body=body, headers=headers, redirect=False, retries=_ONE_TRY,
                     preload_content=False, timeout=plan.timeout, pool_timeout=self.pool_timeout,
                     enforce_content_length=True,
                 )
@@ -548,7 +553,7 @@ class RESTClientObject:
                     method, url, resp.status, (time.monotonic() - started) * 1000, redact_headers(headers),
                 )
 
-            if retry is not None:
+            if retry is not None and resp.status >= 400:  # only error answers are retried
                 again = self._retry_for_status(retry, method, url, resp)
                 if again is not None:
                     retry = again

@@ -40,4 +40,3 @@ class DAGRun(Model):
         "run_type",
         "external_trigger",
     )
-    _server_names = {"logical_date": "execution_date"}
