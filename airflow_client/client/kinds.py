@@ -14,7 +14,6 @@ annotation imports nothing and no module here imports the model engine.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import math
 import re
@@ -446,6 +445,8 @@ def compile_type(annotation: str) -> Kind:
         raise ValueError(f"unsupported annotation {annotation!r}")
     text = alternatives[0]
     if text.startswith("Literal[") and text.endswith("]"):
+        import ast  # only models with inline enums need it, when their tables are first built
+
         values = ast.literal_eval(f"({text[8:-1]},)")
         return LiteralKind(tuple(values), nullable)
     if text.startswith("list[") and text.endswith("]"):

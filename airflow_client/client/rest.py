@@ -21,7 +21,6 @@ import re
 import ssl
 import threading
 import time
-import urllib.request
 import warnings
 from typing import Any, Mapping, NamedTuple, Protocol, Union, cast
 from urllib.parse import unquote, urljoin, urlsplit
@@ -756,6 +755,8 @@ def _proxy_for(config: TransportSettings, scheme: str, hostname: str, port: int 
         return None if _bypasses_proxy(hostname, config.no_proxy) else config.proxy
     if not config.trust_env:
         return None
+    import urllib.request  # the environment's proxies, read only when no proxy is configured
+
     found = urllib.request.getproxies()
     proxy = found.get(scheme) or found.get("all")
     if not proxy or _bypasses_proxy(hostname, config.no_proxy):
