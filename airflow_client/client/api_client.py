@@ -92,7 +92,6 @@ class ApiClient:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
         self.user_agent = f"airflow-client-python/{__version__}"
-        self.last_response: RESTResponse | None = None
         self._pool: ThreadPool | None = None
         self._pool_lock = threading.Lock()
         self._server: Server | None = None
@@ -347,7 +346,6 @@ class ApiClient:
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
         assert isinstance(resp, RESTResponse)
-        self.last_response = resp
         if not 200 <= resp.status <= 299:
             failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
             if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
