@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
+from airflow_client.client.endpoint import param_text
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
 from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
 from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
@@ -285,7 +286,7 @@ class ApiClient:
                                     f"expected names among {', '.join(sorted(_AUTH_SCHEMES))}")
         path = resource_path
         for name, value in (path_params or {}).items():
-            text = _param_text(self.sanitize_for_serialization(value))
+            text = param_text(self.sanitize_for_serialization(value))
             path = path.replace("{" + name + "}", quote(text, safe=self.configuration.safe_chars_for_path_param))
         query = _query_string(query_params or [], collection_formats or {}, self.sanitize_for_serialization)
         if query:
@@ -429,14 +430,6 @@ def _text_of(raw: bytes, content_type: str) -> str:
         return raw.decode("utf-8", "replace")
 
 
-def _param_text(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
-
-
 def _query_string(
     params: list[tuple[str, Any]], formats: dict[str, str], sanitize: Callable[[Any], Any]
 ) -> str:
@@ -447,13 +440,13 @@ def _query_string(
         if isinstance(value, list):
             form = formats.get(name, "multi")
             if form == "multi":
-                parts += [f"{quote(name, safe='')}={quote(_param_text(v), safe='')}" for v in value]
+                parts += [f"{quote(name, safe='')}={quote(param_text(v), safe='')}" for v in value]
                 continue
             if form not in _JOINERS:
                 raise ApiValueError(f"call_api(collection_formats): {name!r} has unknown format {form!r}; "
                                     f"expected multi, {', '.join(_JOINERS)}")
-            value = _JOINERS[form].join(_param_text(v) for v in value)
-        parts.append(f"{quote(name, safe='')}={quote(_param_text(value), safe='')}")
+            value = _JOINERS[form].join(param_text(v) for v in value)
+        parts.append(f"{quote(name, safe='')}={quote(param_text(value), safe='')}")
     return "&".join(parts)
 
 

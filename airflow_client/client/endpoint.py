@@ -171,7 +171,7 @@ class Operation:
         self.positional = names[: code.co_argcount - 1]
         self.optional = names[code.co_argcount - 1 :]
         self.annotations = {n: fn.__annotations__[n] for n in names}
-        self.path_params = tuple(re.findall(r"{(\w+)}", self.path))
+        self.path_params = _path_params(self.path)
         self.body = body
         self.query_params = tuple(n for n in names if n not in self.path_params and n != body)
         self.returns = returns
@@ -311,16 +311,16 @@ class Operation:
                 raise ApiValueError(f"{name}(): {', '.join(given)} only Airflow 3 takes; this server runs Airflow 2")
 
         for key in _path_params(path):
-            segment = quote(_text(checked.pop(key)), safe=safe_chars)
+            segment = quote(param_text(checked.pop(key)), safe=safe_chars)
             if segment in (".", ".."):  # left literal, URL normalisation would remove the segment
                 segment = segment.replace(".", "%2E")
             path = path.replace("{" + key + "}", segment)
         query: list[str] = []
         for key, value in checked.items():
             if isinstance(value, (list, tuple)):
-                query.extend(f"{key}={quote(_text(v), safe='')}" for v in value)
+                query.extend(f"{key}={quote(param_text(v), safe='')}" for v in value)
             else:
-                query.append(f"{key}={quote(_text(value), safe='')}")
+                query.append(f"{key}={quote(param_text(value), safe='')}")
         if query:
             path += "?" + "&".join(query)
 
@@ -404,7 +404,7 @@ def _check_option(name: str, key: str, value: Any) -> None:
                 )
 
 
-def _text(value: Any) -> str:
+def param_text(value: Any) -> str:
     """The text form of a path or query value as Airflow reads it."""
     if isinstance(value, str):
         return value
