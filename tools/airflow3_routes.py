@@ -266,6 +266,9 @@ _CONNECTION_NEEDS = {"connection_id": _NEEDED, "conn_type": _NEEDED}
 _VARIABLE_NEEDS = {"key": _NEEDED, "value": _NEEDED}
 _PAUSE_NEEDED = {"is_paused": "the caller's value; v2 answers 422 without it, and it is all v2 can change"}
 
+# FAB pages (action, resource) pairs; a 2.x page counts action names.
+_PAIRS_PAGED = "v2 pages (action, resource) pairs, not action names: every pair is read and the client pages the names"
+
 _RUN_FILTERS = {"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"}
 
 # ---------------------------------------------------------------------------------------------------
@@ -604,8 +607,12 @@ ROUTES: Mapping[str, Route] = _frozen({
                         body=Body(fills={"name": "the path's role_name when the body lacks it"}), answer=Answer()),
     "delete_role": Route("delete_role", "DELETE /roles/{name}", base=FAB, params={"role_name": "name"},
                          answer=Answer(status=200)),
-    "get_permissions": Route("get_permissions", "GET /permissions", base=FAB, answer=Answer(
-        renames={"actions[].action.name": "actions[].name"}, adapter="distinct_actions")),
+    "get_permissions": Route(
+        "get_permissions", "GET /permissions", base=FAB,
+        params={"limit": None, "offset": None},
+        dropped_why={"limit": _PAIRS_PAGED, "offset": _PAIRS_PAGED},
+        fixed={"limit": V2_LIMIT_CAP},
+        answer=Answer(renames={"actions[].action.name": "actions[].name"}, adapter="distinct_actions")),
     "get_users": Route("get_users", "GET /users", base=FAB,
                        answer=Answer(renames={"users[].fail_login_count": "users[].failed_login_count"})),
     "post_user": Route("create_user", "POST /users", base=FAB,

@@ -9,6 +9,7 @@ here into the declared model, or raised as an `ApiException`.
 from __future__ import annotations
 
 import atexit
+import functools
 import io
 import json
 import logging
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
     from airflow_client.client.endpoint import Operation
+    from airflow_client.client.translations import Fetch
 
 _log = logging.getLogger("airflow_client")
 
@@ -232,8 +234,24 @@ class ApiClient:
         config = self.configuration
         check = options.get("_check_input_type", True) and config.client_side_validation
         config.get_host_from_settings(options.get("_host_index"))  # refuses an index other than 0
+        generation = self.server.generation
+        a3 = op.airflow3
+        fetch = None
+        if generation == 3 and a3 is not None and a3.route is not None:
+            fetch = functools.partial(self._fetch, a3.api, op.name, options.get("_request_timeout"))
+            if a3.looks_up and options.get("async_req"):
+                # The arguments are checked now; the look-ups and the call itself run on the pool.
+                op.prepare(values, options, generation=generation, check=check,
+                           safe_chars=config.safe_chars_for_path_param)
+                return self.pool.apply_async(self._prepare_and_send, (op, values, options, check, fetch))
+        return self._prepare_and_send(op, values, options, check, fetch)
+
+    def _prepare_and_send(
+        self, op: Operation, values: dict[str, Any], options: dict[str, Any], check: bool, fetch: Fetch | None
+    ) -> Any:
+        config = self.configuration
         prepared = op.prepare(values, options, generation=self.server.generation, check=check,
-                              safe_chars=config.safe_chars_for_path_param)
+                              safe_chars=config.safe_chars_for_path_param, fetch=fetch)
         request = prepared.request
         extra = options.get("_headers")
         if prepared.text is not None and extra:
@@ -241,9 +259,20 @@ class ApiClient:
             extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
         self._address(request, self._api_root(prepared.api), extra)
         answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text)
-        if options.get("async_req"):
+        if options.get("async_req") and not (fetch is not None and op.airflow3 and op.airflow3.looks_up):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
+
+    def _fetch(self, api: str, name: str, timeout: Any, path: str, query: dict[str, Any]) -> Any:
+        """GET `path` of `api` for a call that needs another answer first (a look-up); its decoded JSON."""
+        url = path
+        pairs = _query_string(list(query.items()), {}, self.sanitize_for_serialization)
+        if pairs:
+            url += "?" + pairs
+        request = Request("GET", url, {"Accept": "application/json"}, None)
+        self._address(request, self._api_root(api), None)
+        answer = _Answer(f"{name} (looking up GET {path})", None, ("application/json",))
+        return self.send(request, {"_request_timeout": timeout}, answer)
 
     def call_api(
         self,

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
 from airflow_client.client.rest import Request
-from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
+from airflow_client.client.translations import ANSWER_STEPS, LOOKUP_STEPS, TEXT_STEPS, VALUE_STEPS, Fetch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +72,8 @@ class Airflow3:
     - ``params``: parameter -> the name Airflow 3 gives it; None for one it does not take, left out
       of the request (an answer step does its work, or the answer is the same without it).
     - ``gone``: parameter -> why Airflow 3 cannot honour it: giving it is refused before sending.
-    - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through.
+    - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through, or
+      of look-up steps (`translations.LOOKUP_STEPS`), which ask the server first.
     - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
     - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps;
       ``body_drop``: body fields Airflow 3 does not take (features it removed), left out.
@@ -119,11 +120,12 @@ class Airflow3:
         self.new = new
         self.unavailable = unavailable
         steps = [*self.values.values(), *self.body_values.values()]
-        unknown = [step for names in steps for step in names if step not in VALUE_STEPS]
+        unknown = [step for names in steps for step in names if step not in VALUE_STEPS and step not in LOOKUP_STEPS]
         unknown += [a for a in (answer,) if a is not None and a not in ANSWER_STEPS]
         unknown += [t for t in (text,) if t is not None and t not in TEXT_STEPS]
         if unknown:
             raise ValueError(f"unknown translation step(s): {', '.join(unknown)}")
+        self.looks_up = any(step in LOOKUP_STEPS for names in steps for step in names)
 
 
 class Prepared:
@@ -263,10 +265,14 @@ class Operation:
         generation: int = 2,
         check: bool = True,
         safe_chars: str = "",
+        fetch: Fetch | None = None,
     ) -> Prepared:
         """Check every value against its declared type and turn the call into a request for a server
         of `generation` (2 or 3). The request's URL is relative to the API root (`/dags/...?limit=5`);
         the client adds the host, its own headers and credentials. `safe_chars` stay unencoded in paths.
+
+        `fetch` GETs from the call's API, for look-up steps and the answer steps that need more than the
+        answer; without it nothing is sent: look-up steps leave their values as given (a checking pass).
         """
         kinds = self.kinds
         name = self.name
@@ -292,18 +298,18 @@ class Operation:
             assert a3 is not None and a3.route is not None
             api = a3.api
             if a3.answer is not None:
-                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], dict(checked))
+                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], dict(checked), fetch or _no_fetch)
             if a3.text is not None and _asks_text(options):
                 text = TEXT_STEPS[a3.text]
             method, path = a3.route.split(" ", 1)
             if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
                 method, path = a3.dry_run.split(" ", 1)
-            checked = self._for_airflow3(a3, checked)
+            checked = self._for_airflow3(a3, checked, fetch)
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
                     if field in body:
                         for step in steps:
-                            body[field] = VALUE_STEPS[step](body[field])
+                            body[field] = _value_step(step, body[field], fetch)
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
@@ -338,7 +344,7 @@ class Operation:
             payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
         return Prepared(Request(method, path, headers, payload), api, adapt, text)
 
-    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any]) -> dict[str, Any]:
+    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any], fetch: Fetch | None) -> dict[str, Any]:
         """Parameters under the names Airflow 3 gives them, with its fixed and default values."""
         out: dict[str, Any] = {}
         for key, value in checked.items():
@@ -348,7 +354,7 @@ class Operation:
             if wire is None:
                 continue
             for step in a3.values.get(key, ()):
-                value = VALUE_STEPS[step](value)
+                value = _value_step(step, value, fetch)
             out[wire] = value
         for wire, value in a3.defaults.items():
             out.setdefault(wire, value)
@@ -362,8 +368,21 @@ def _path_params(path: str) -> tuple[str, ...]:
     return tuple(re.findall(r"{(\w+)}", path))
 
 
-def _answer_step(step: Callable[[Any, dict[str, Any]], Any], args: dict[str, Any], data: Any) -> Any:
-    return step(data, args)
+def _value_step(name: str, value: Any, fetch: Fetch | None) -> Any:
+    """A value through one step; a look-up step only when the server may be asked (`fetch`)."""
+    if name in VALUE_STEPS:
+        return VALUE_STEPS[name](value)
+    return LOOKUP_STEPS[name](value, fetch) if fetch is not None else value
+
+
+def _no_fetch(path: str, query: dict[str, Any]) -> Any:
+    raise ApiValueError(f"GET {path}: this call was prepared without a way to ask the server")
+
+
+def _answer_step(
+    step: Callable[[Any, dict[str, Any], Fetch], Any], args: dict[str, Any], fetch: Fetch, data: Any
+) -> Any:
+    return step(data, args, fetch)
 
 
 def _asks_text(options: dict[str, Any]) -> bool:

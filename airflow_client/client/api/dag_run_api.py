@@ -185,6 +185,7 @@ class DAGRunApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}/upstreamDatasetEvents",
         returns="DatasetEventCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/upstreamAssetEvents", answer="assets_as_datasets"),
     )
     def get_upstream_dataset_events(
         self,

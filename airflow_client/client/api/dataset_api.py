@@ -61,6 +61,12 @@ class DatasetApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/datasets/queuedEvent/{uri}",
         returns="QueuedEvent",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/assets/{asset_id}/queuedEvents",
+            params={"uri": "asset_id"},
+            values={"uri": ("asset_id_for_uri",)},
+            answer="queued_events_with_uri",
+        ),
     )
     def get_dag_dataset_queued_event(
         self,
@@ -78,6 +84,11 @@ class DatasetApi(Api):
     @endpoint(
         "DELETE /dags/{dag_id}/datasets/queuedEvent/{uri}",
         accept=(),
+        airflow3=Airflow3(
+            "DELETE /dags/{dag_id}/assets/{asset_id}/queuedEvents",
+            params={"uri": "asset_id"},
+            values={"uri": ("asset_id_for_uri",)},
+        ),
     )
     def delete_dag_dataset_queued_event(
         self,
@@ -95,6 +106,7 @@ class DatasetApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/datasets/queuedEvent",
         returns="QueuedEventCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/assets/queuedEvents", answer="queued_events_with_uri"),
     )
     def get_dag_dataset_queued_events(
         self,
@@ -128,6 +140,12 @@ class DatasetApi(Api):
     @endpoint(
         "GET /datasets/queuedEvent/{uri}",
         returns="QueuedEventCollection",
+        airflow3=Airflow3(
+            "GET /assets/{asset_id}/queuedEvents",
+            params={"uri": "asset_id"},
+            values={"uri": ("asset_id_for_uri",)},
+            answer="queued_events_with_uri",
+        ),
     )
     def get_dataset_queued_events(
         self,
@@ -144,6 +162,11 @@ class DatasetApi(Api):
     @endpoint(
         "DELETE /datasets/queuedEvent/{uri}",
         accept=(),
+        airflow3=Airflow3(
+            "DELETE /assets/{asset_id}/queuedEvents",
+            params={"uri": "asset_id"},
+            values={"uri": ("asset_id_for_uri",)},
+        ),
     )
     def delete_dataset_queued_events(
         self,
@@ -160,6 +183,12 @@ class DatasetApi(Api):
     @endpoint(
         "GET /datasets",
         returns="DatasetCollection",
+        airflow3=Airflow3(
+            "GET /assets",
+            values={"order_by": ("one_item_list",), "dag_ids": ("comma_split",)},
+            defaults={"limit": 100},
+            answer="assets_as_datasets",
+        ),
     )
     def get_datasets(
         self,
@@ -180,6 +209,12 @@ class DatasetApi(Api):
     @endpoint(
         "GET /datasets/{uri}",
         returns="Dataset",
+        airflow3=Airflow3(
+            "GET /assets/{asset_id}",
+            params={"uri": "asset_id"},
+            values={"uri": ("asset_id_for_uri",)},
+            answer="assets_as_datasets",
+        ),
     )
     def get_dataset(
         self,
@@ -192,6 +227,13 @@ class DatasetApi(Api):
     @endpoint(
         "GET /datasets/events",
         returns="DatasetEventCollection",
+        airflow3=Airflow3(
+            "GET /assets/events",
+            params={"dataset_id": "asset_id"},
+            values={"order_by": ("one_item_list",)},
+            defaults={"limit": 100},
+            answer="assets_as_datasets",
+        ),
     )
     def get_dataset_events(
         self,
@@ -215,6 +257,12 @@ class DatasetApi(Api):
         "POST /datasets/events",
         returns="DatasetEvent",
         body="create_dataset_event",
+        airflow3=Airflow3(
+            "POST /assets/events",
+            body_renames={"dataset_uri": "asset_id"},
+            body_values={"dataset_uri": ("asset_id_for_uri",)},
+            answer="assets_as_datasets",
+        ),
     )
     def create_dataset_event(
         self,

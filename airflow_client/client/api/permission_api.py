@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -40,6 +40,13 @@ class PermissionApi(Api):
     @endpoint(
         "GET /permissions",
         returns="ActionCollection",
+        airflow3=Airflow3(
+            "GET /permissions",
+            api="fab",
+            params={"limit": None, "offset": None},
+            fixed={"limit": 100},
+            answer="distinct_actions",
+        ),
     )
     def get_permissions(
         self,
