@@ -29,6 +29,7 @@ from airflow_client.client.servers import (
     FAB_PATH,
     REMOVED_MARK,
     Server,
+    no_fab_api_error,
     probe,
     removed_api_error,
     split_host,
@@ -52,7 +53,7 @@ _AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
 class _Answer:
     """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
 
-    __slots__ = ("accept", "adapt", "kind", "name", "text", "text_of")
+    __slots__ = ("accept", "adapt", "fab", "kind", "name", "text", "text_of")
 
     def __init__(
         self,
@@ -62,8 +63,10 @@ class _Answer:
         text: bool = False,
         adapt: Callable[[Any], Any] | None = None,
         text_of: Callable[[Any], str] | None = None,
+        fab: bool = False,
     ) -> None:
         self.name = name
+        self.fab = fab  # the answer comes from the FAB auth manager's API, if the server runs it
         self.kind = kind
         self.accept = accept  # empty: the operation declares no content, nothing is decoded
         self.text = text  # the caller wants the body as text, whatever its content type
@@ -258,7 +261,8 @@ class ApiClient:
             # Airflow 3 answers this only in JSON: the text asked for is made from it.
             extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
         self._address(request, self._api_root(prepared.api), extra)
-        answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text)
+        answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text,
+                         fab=prepared.api == "fab")
         if options.get("async_req") and not (fetch is not None and op.airflow3 and op.airflow3.looks_up):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
@@ -271,7 +275,7 @@ class ApiClient:
             url += "?" + pairs
         request = Request("GET", url, {"Accept": "application/json"}, None)
         self._address(request, self._api_root(api), None)
-        answer = _Answer(f"{name} (looking up GET {path})", None, ("application/json",))
+        answer = _Answer(f"{name} (looking up GET {path})", None, ("application/json",), fab=api == "fab")
         return self.send(request, {"_request_timeout": timeout}, answer)
 
     def call_api(
@@ -380,7 +384,12 @@ class ApiClient:
             failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
             if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
                 raise removed_api_error(failure, self.configuration.host)
+            if answer.fab and resp.status == 405:
+                raise no_fab_api_error(failure, answer.name, "405 Method Not Allowed")
             raise failure
+        if answer.fab and (resp.headers.get("Content-Type") or "").lower().startswith("text/html"):
+            failure = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
+            raise no_fab_api_error(failure, answer.name, f"{resp.status} with an HTML page")
         data = self.deserialize(resp, answer, request)
         if options.get("_return_http_data_only", True):
             return data

@@ -84,3 +84,23 @@ def removed_api_error(error: ApiException, host: str) -> ApiException:
         f"or {root}/api/v2"
     )
     return error
+
+
+# The Airflow 3 auth manager that serves users, roles and permissions at FAB_PATH.
+FAB_AUTH_MANAGER = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
+
+
+def no_fab_api_error(error: ApiException, operation: str, answered: str) -> ApiException:
+    """An answer at FAB_PATH that is not the FAB auth manager's, explained.
+
+    Without that auth manager Airflow 3 has no route there: a GET gets the UI's HTML page (200), any
+    other method 405.
+    """
+    error.reason = (
+        f"{operation}() needs the FAB auth manager's API ({FAB_PATH}), and this Airflow 3 server does not run "
+        f"the FAB auth manager (it answered {answered}); users, roles and permissions exist only with "
+        f"[core] auth_manager = {FAB_AUTH_MANAGER}"
+    )
+    error.detail = error.reason
+    return error
+

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import airflow_client.client as client
-from airflow_client.client.api import dag_run_api, dataset_api, permission_api
+from airflow_client.client.api import dag_run_api, dataset_api, permission_api, role_api, user_api, variable_api
 from airflow_client.client.exceptions import ApiValueError, ForbiddenException, NotFoundException
 from airflow_client.client.model.action_collection import ActionCollection
 from airflow_client.client.model.dataset import Dataset
@@ -255,3 +255,55 @@ def test_permissions_are_the_distinct_action_names_of_every_pair_paged_by_the_cl
     assert [a.name for a in window.actions] == ["can_edit", "can_create"] and window.total_entries == 4
     assert assets.server.seen[-3].query == {"limit": ["100"]}
     assert api.get_permissions(offset=4).actions == []
+
+
+# -- the FAB auth manager's API ---------------------------------------------------------------------------------
+
+
+UI_PAGE = '<!doctype html>\n<html lang="en"><head><meta charset="UTF-8" /></head><body></body></html>'
+
+
+def simple_auth_manager(seen: Seen) -> Answer:
+    """Airflow 3.3.2 without the FAB auth manager: nothing is routed at /auth/fab/v1, so a GET gets the UI's
+    page and any other method 405; an unknown /api/v2 path gets Airflow's own 404."""
+    if seen.path.startswith("/auth/fab/v1/"):
+        if seen.method == "GET":
+            return Answer(body=UI_PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
+        return Answer(status=405, body={"detail": "Method Not Allowed"})
+    if seen.method == "PATCH":
+        return Answer(status=405, body={"detail": "Method Not Allowed"})
+    return Answer(status=404, body={"error": "API route not found"})
+
+
+@pytest.mark.parametrize(("call", "answered"), [
+    (lambda c: user_api.UserApi(c).get_users(), "200 with an HTML page"),
+    (lambda c: role_api.RoleApi(c).get_role("Viewer"), "200 with an HTML page"),
+    (lambda c: permission_api.PermissionApi(c).get_permissions(limit=3), "200 with an HTML page"),
+    (lambda c: user_api.UserApi(c).delete_user("someone"), "405 Method Not Allowed"),
+    (lambda c: role_api.RoleApi(c).post_role({"name": "r", "actions": []}), "405 Method Not Allowed"),
+], ids=["get_users", "get_role", "get_permissions", "delete_user", "post_role"])
+def test_users_roles_and_permissions_without_the_fab_auth_manager_fail_saying_so(server, api_client, call, answered):
+    server.handler = simple_auth_manager
+    with pytest.raises(client.ApiException) as caught:
+        call(api_client)
+    name = ("get_users", "get_role", "get_permissions", "delete_user", "post_role")
+    message = str(caught.value)
+    assert any(f"{n}() needs the FAB auth manager's API (/auth/fab/v1)" in message for n in name)
+    assert "does not run the FAB auth manager" in message and answered in message
+    assert caught.value.detail == caught.value.reason
+    assert server.seen[-1].path.startswith("/auth/fab/v1/")
+
+
+def test_a_405_of_the_core_api_is_not_taken_for_a_missing_fab_auth_manager(server, api_client):
+    server.handler = simple_auth_manager
+    with pytest.raises(client.ApiException) as caught:
+        variable_api.VariableApi(api_client).patch_variable("k", {"key": "k", "value": "v"})
+    assert caught.value.status == 405 and "FAB" not in str(caught.value)
+
+
+def test_fab_users_read_under_their_2x_names(server, api_client):
+    server.handler = lambda seen: Answer(body={"users": [{"username": "u", "fail_login_count": 2, "roles": []}],
+                                              "total_entries": 1})
+    page = user_api.UserApi(api_client).get_users()
+    assert server.seen[-1].target == "/auth/fab/v1/users?limit=100"
+    assert page.users[0].failed_login_count == 2
