@@ -269,6 +269,8 @@ _PAUSE_NEEDED = {"is_paused": "the caller's value; v2 answers 422 without it, an
 # FAB pages (action, resource) pairs; a 2.x page counts action names.
 _PAIRS_PAGED = "v2 pages (action, resource) pairs, not action names: every pair is read and the client pages the names"
 
+_NOTHING_QUEUED = "nothing queued is answered with an empty list, where 2.x answered 404"
+
 _RUN_FILTERS = {"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"}
 
 # ---------------------------------------------------------------------------------------------------
@@ -467,6 +469,7 @@ ROUTES: Mapping[str, Route] = _frozen({
         answer=Answer(renames={"queued_events": "datasets"},
                       derived={"datasets[].uri": "the URI of the event's asset_id"},
                       adapter="queued_events_with_uri"),
+        note=_NOTHING_QUEUED,
     ),
     "delete_dag_dataset_queued_events": Route(
         "delete_dag_asset_queued_events", "DELETE /dags/{dag_id}/assets/queuedEvents"),
@@ -475,6 +478,7 @@ ROUTES: Mapping[str, Route] = _frozen({
         params={"uri": "asset_id"}, param_values={"uri": ("asset_id_for_uri",)}, lookups=("get_assets",),
         answer=Answer(renames={"queued_events": "datasets"}, derived={"datasets[].uri": "the URI the call asked for"},
                       adapter="queued_events_with_uri"),
+        note=_NOTHING_QUEUED,
     ),
     "delete_dataset_queued_events": Route(
         "delete_asset_queued_events", "DELETE /assets/{asset_id}/queuedEvents",
