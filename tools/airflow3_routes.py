@@ -423,7 +423,8 @@ ROUTES: Mapping[str, Route] = _frozen({
     ),
     # --- DagStats, DagWarning
     "get_dag_stats": Route("get_dag_stats", "GET /dagStats", param_values={"dag_ids": ("comma_split",)},
-                           answer=Answer(), note="dag_ids is optional in v2: without it, every DAG"),
+                           answer=Answer(), note="dag_ids is optional in v2: without it, every DAG. v2 leaves out "
+                           "a DAG that has no run at all, where 2.x listed it with zero counts"),
     "get_dag_warnings": Route("list_dag_warnings", "GET /dagWarnings", param_values={"order_by": _ORDER},
                               answer=Answer()),
     # --- Dataset -> Asset
