@@ -139,6 +139,8 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append(f"body_drop={src(dropped)}")
     if body is not None and body.values:
         args.append(f"body_values={src({k: tuple(v) for k, v in body.values.items()})}")
+    if body is not None and body.defaults:
+        args.append(f"body_defaults={src(dict(body.defaults))}")
     if body is not None and body.adapter in BODY_STEPS:
         args.append(f"body_adapter={src(body.adapter)}")
     if route.dry_run_at:
@@ -178,6 +180,7 @@ def _changes(op_id: str, route: Route) -> list[str]:
         out += [f"body `{a}` sent as `{b}`" for a, b in body.renames.items()]
         out += [f"body `{k}` not sent: {why}" for k, why in body.dropped.items() if k != "dry_run"]
         out += [f"body `{k}`: {VALUE_NOTES[s]}" for k, steps in body.values.items() for s in steps]
+        out += [f"body `{k}` sent as `{json.dumps(v)}` when the call leaves it out" for k, v in body.defaults.items()]
         if body.adapter and body.adapter != "dry_run_route":
             out.append(ADAPTER_NOTES[body.adapter])
     if answer is not None:

@@ -75,6 +75,7 @@ class Body(_Frozen):
     renames: Mapping[str, str] = field(default_factory=dict)  # v1 path -> v2 path
     dropped: Mapping[str, str] = field(default_factory=dict)  # v1 field -> why it is not sent
     fills: Mapping[str, str] = field(default_factory=dict)  # v2 field v1 lacks -> what is sent
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # v2 field -> value sent when the body lacks it
     retyped: Mapping[str, str] = field(default_factory=dict)  # v1 field -> how its value must change
     values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # v1 field -> VALUE_STEPS
     adapter: str | None = None
@@ -351,7 +352,8 @@ ROUTES: Mapping[str, Route] = _frozen({
         "post_clear_task_instances", "POST /dags/{dag_id}/clearTaskInstances",
         body=Body(dropped={"include_subdags": _SUBDAG, "include_parentdag": _SUBDAG},
                   fills={"reset_dag_runs": "false when the call does not give it: 2.11.2's server defaulted it to "
-                         "false (its description names no default), v2's body defaults to true"}),
+                         "false (its description names no default), v2's body defaults to true"},
+                  defaults={"reset_dag_runs": False}),
         answer=Answer(renames={"task_instances[].logical_date": "task_instances[].execution_date"}),
     ),
     "post_set_task_instances_state": Route(

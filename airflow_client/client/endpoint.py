@@ -77,6 +77,7 @@ class Airflow3:
     - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
     - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps;
       ``body_drop``: body fields Airflow 3 does not take (features it removed), left out;
+      ``body_defaults``: Airflow 3 body field -> value sent when the body lacks it (2.x's default);
       ``body_adapter``: a step in `translations.BODY_STEPS` that reshapes the whole body (after its
       value steps, before its renames) and gives path or query values taken from it.
     - ``dry_run``: the route for a call whose body asks for a dry run (`dry_run` true or left out, as
@@ -100,6 +101,7 @@ class Airflow3:
         body_renames: dict[str, str] | None = None,
         body_values: dict[str, tuple[str, ...]] | None = None,
         body_drop: tuple[str, ...] = (),
+        body_defaults: dict[str, Any] | None = None,
         body_adapter: str | None = None,
         dry_run: str | None = None,
         answer: str | None = None,
@@ -117,6 +119,7 @@ class Airflow3:
         self.body_renames = body_renames or {}
         self.body_values = body_values or {}
         self.body_drop = body_drop
+        self.body_defaults = body_defaults or {}
         self.body_adapter = body_adapter
         self.dry_run = dry_run
         self.answer = answer
@@ -320,6 +323,8 @@ class Operation:
                 if a3.body_adapter is not None:
                     moved = BODY_STEPS[a3.body_adapter](body, dict(checked), get)  # type: ignore[arg-type]
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
+                for field, default in a3.body_defaults.items():
+                    body.setdefault(field, default)
             checked = self._for_airflow3(a3, checked, get)
             checked.update(moved)
         elif a3 is not None:

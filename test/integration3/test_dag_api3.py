@@ -55,15 +55,18 @@ def viewer_api(airflow3: Any) -> Iterator[dag_api.DAGApi]:
 
 @pytest.fixture(scope="module")
 def parked_runs(airflow3: Any) -> dict[str, str]:
-    """Queued runs of the paused run_parked DAG, made with raw calls: ``set_state`` and ``by_date``
-    untouched, ``clear`` with `first` failed."""
+    """Runs of the paused run_parked DAG, made with raw calls: ``set_state`` and ``by_date`` queued and
+    untouched, ``clear`` queued with `first` failed, ``finished`` marked successful."""
     airflow3.set_paused("run_parked", True)
     runs = {
         name: airflow3.trigger_run("run_parked", f"dag_api+{name}:1", logical_date=f"2025-04-0{day}T00:00:00+00:00")
-        for name, day in (("set_state", 1), ("clear", 2), ("by_date", 3))
+        for name, day in (("set_state", 1), ("clear", 2), ("by_date", 3), ("finished", 4))
     }
     path = f"/dags/run_parked/dagRuns/{quote_segment(runs['clear'])}/taskInstances/first"
     status, body = airflow3.request("PATCH", path, {"new_state": "failed"})
+    assert status == 200, body
+    status, body = airflow3.request("PATCH", f"/dags/run_parked/dagRuns/{quote_segment(runs['finished'])}",
+                                    {"state": "success"})
     assert status == 200, body
     return runs
 
@@ -264,6 +267,17 @@ def test_clear_task_instances_is_a_dry_run_of_failed_ones_unless_told(api, parke
         "run_parked", ClearTaskInstances(dag_run_id=run_id, dry_run=False, task_ids=["first"], include_subdags=False))
     assert [r.task_id for r in cleared.task_instances] == ["first"]
     assert ti_states3("run_parked", run_id) == {"first": None, "second": None}
+
+
+def test_clearing_task_instances_leaves_the_run_state_alone_as_on_airflow_2(api, airflow3, parked_runs, ti_states3):
+    run_id = parked_runs["finished"]
+    cleared = api.post_clear_task_instances(
+        "run_parked", ClearTaskInstances(dag_run_id=run_id, dry_run=False, only_failed=False, task_ids=["first"]))
+    assert [r.task_id for r in cleared.task_instances] == ["first"]
+    assert ti_states3("run_parked", run_id)["first"] is None
+    # Airflow 3 would set the run back to queued unless told not to; 2.x's default left it as it was.
+    status, body = airflow3.request("GET", f"/dags/run_parked/dagRuns/{quote_segment(run_id)}")
+    assert status == 200 and body["state"] == "success", body
 
 
 # -- refusals ----------------------------------------------------------------------------------------------

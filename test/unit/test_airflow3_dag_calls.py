@@ -308,3 +308,13 @@ def test_iso_durations_become_2x_timedeltas(text, days, seconds, microseconds):
 @pytest.mark.parametrize("text", ["", "P", "PT", "1 hour", "P1Y", "PT1H30"])
 def test_what_is_not_an_iso_duration_is_left_as_it_came(text):
     assert duration_as_time_delta(text) is None
+
+
+def test_clearing_task_instances_keeps_2x_default_of_leaving_the_run_state_alone(af3, api_client3):
+    af3.routes[("POST", "/api/v2/dags/d/clearTaskInstances")] = Answer(body={"task_instances": [],
+                                                                             "total_entries": 0})
+    api = dag_api.DAGApi(api_client3)
+    api.post_clear_task_instances("d", {"dag_run_id": "r", "include_subdags": True})
+    api.post_clear_task_instances("d", {"dag_run_id": "r", "reset_dag_runs": True})
+    assert [s.json() for s in af3.calls()] == [{"dag_run_id": "r", "reset_dag_runs": False},
+                                               {"dag_run_id": "r", "reset_dag_runs": True}]

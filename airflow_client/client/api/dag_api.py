@@ -178,7 +178,11 @@ class DAGApi(Api):
         "POST /dags/{dag_id}/clearTaskInstances",
         returns="TaskInstanceReferenceCollection",
         body="clear_task_instances",
-        airflow3=Airflow3("POST /dags/{dag_id}/clearTaskInstances", body_drop=("include_subdags", "include_parentdag")),
+        airflow3=Airflow3(
+            "POST /dags/{dag_id}/clearTaskInstances",
+            body_drop=("include_subdags", "include_parentdag"),
+            body_defaults={"reset_dag_runs": False},
+        ),
     )
     def post_clear_task_instances(
         self,
