@@ -15,27 +15,38 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from airflow_client.client.translations import ANSWER_STEPS, LOOKUP_STEPS, TEXT_STEPS, VALUE_STEPS
+from airflow_client.client.translations import (
+    ANSWER_COPIES,
+    ANSWER_LOOKUP_STEPS,
+    ANSWER_STEPS,
+    BODY_STEPS,
+    LOOKUP_STEPS,
+    TEXT_STEPS,
+    VALUE_STEPS,
+)
 from tools.airflow3_routes import ADAPTERS as ADAPTER_NOTES
 from tools.airflow3_routes import FAB, ROUTES, V1_LIMIT_DEFAULT, Route
 from tools.airflow3_routes import VALUE_STEPS as VALUE_NOTES
 
 # Value steps that need nothing on the way: the client already sends list values repeated.
 NOTHING_TO_DO = {"exploded"}
-# Body adapters whose work the declaration does by itself.
+# Body adapters whose work the declaration does by itself (the others are steps in BODY_STEPS).
 BODY_ADAPTERS = {
     "dry_run_route": "the dry_run route",
     "note_to_patch": "the PATCH body is the note itself",
+    "state_to_patch": "the PATCH body is the state itself, update_mask fixed",
     "dataset_uri_to_asset_id": "the body value step asset_id_for_uri, then the body rename",
 }
-# Value steps the client knows: plain ones, and look-ups that ask the server first.
-KNOWN_STEPS = set(VALUE_STEPS) | set(LOOKUP_STEPS)
-# Answer fields an answer step renames itself, as (v2 leaf, v1 leaf) pairs.
+# Answer steps the client knows: plain ones, and those that ask the server for more.
+KNOWN_ANSWER_STEPS = {**ANSWER_STEPS, **ANSWER_LOOKUP_STEPS}
+# Answer fields an answer step renames itself (rather than copies), as (v2 leaf, v1 leaf) pairs.
 RENAMED_BY_STEP = {
     "assets_as_datasets": {("assets", "datasets"), ("scheduled_dags", "consuming_dags"),
                            ("asset_events", "dataset_events"), ("asset_id", "dataset_id"), ("uri", "dataset_uri")},
     "distinct_actions": {("name", "name")},
 }
+# Steps a declaration's `values` and `body_values` may name.
+KNOWN_VALUE_STEPS = {**VALUE_STEPS, **LOOKUP_STEPS}
 # The route map's answer adapters under the client's step names.
 ANSWER_NAMES = {"extra_links_from_mapping": "extra_links_as_airflow2"}
 # Renamed answer fields every model concerned reads under both names (tools/generate.py SERVER_NAMES).
@@ -71,30 +82,38 @@ def unsupported(route: Route) -> list[str]:
     missing: list[str] = []
     if route.route is None:
         return missing
-    for name, steps in route.param_values.items():
-        missing += [f"value step {s} ({name})" for s in steps if s not in KNOWN_STEPS and s not in NOTHING_TO_DO]
-    if route.from_body:
-        missing.append("parameters taken from the body")
-    # route.lookups name the v2 operations the steps call: the steps' own names are checked instead.
     body = route.body
+    body_step = body is not None and body.adapter in BODY_STEPS
+    steps = [s for names in route.param_values.values() for s in names]
+    steps += [s for names in body.values.values() for s in names] if body is not None else []
+    for name, names in route.param_values.items():
+        missing += [f"value step {s} ({name})" for s in names if s not in KNOWN_VALUE_STEPS and s not in NOTHING_TO_DO]
+    if route.from_body and not body_step:
+        missing.append("parameters taken from the body")
+    # A look-up is made by the look-up step or body step that needs it.
+    answer_lookup = route.answer is not None and route.answer.adapter in ANSWER_LOOKUP_STEPS
+    if route.lookups and not (body_step or answer_lookup or any(s in LOOKUP_STEPS for s in steps)):
+        missing.append("look-ups before the call")
     if body is not None:
         missing += [f"nested body field {k}" for k in body.renames if _leaf(k) != k]
         missing += [f"nested body field {k} dropped" for k in body.dropped if _leaf(k) != k]
         missing += [f"body field {k} retyped" for k in body.retyped]
         for name, steps in body.values.items():
-            missing += [f"body value step {s} ({name})" for s in steps if s not in KNOWN_STEPS]
-        if body.adapter is not None and body.adapter not in BODY_ADAPTERS:
+            missing += [f"body value step {s} ({name})" for s in steps if s not in KNOWN_VALUE_STEPS]
+        if body.adapter is not None and body.adapter not in BODY_ADAPTERS and not body_step:
             missing.append(f"body adapter {body.adapter}")
     answer = route.answer
     if answer is not None:
         adapter = ANSWER_NAMES.get(answer.adapter or "", answer.adapter)
-        if adapter is not None and adapter not in ANSWER_STEPS:
+        if adapter is not None and adapter not in KNOWN_ANSWER_STEPS:
             missing.append(f"answer adapter {adapter}")
         for old, new in answer.renames.items():
             pair = (_leaf(old), _leaf(new))
             if adapter == "first_of_collection" and new == "":
                 continue
-            if pair not in READ_UNDER_BOTH and pair not in RENAMED_BY_STEP.get(adapter or "", ()):
+            step = adapter or ""
+            done_by_step = pair in ANSWER_COPIES.get(step, ()) or pair in RENAMED_BY_STEP.get(step, ())
+            if pair not in READ_UNDER_BOTH and not done_by_step:
                 missing.append(f"answer field {old} read as {new}")
     return missing
 
@@ -115,7 +134,7 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append('api="fab"')
     if route.params:
         args.append(f"params={src(dict(route.params))}")
-    values = {k: tuple(s for s in v if s in KNOWN_STEPS) for k, v in route.param_values.items()}
+    values = {k: tuple(s for s in v if s in KNOWN_VALUE_STEPS) for k, v in route.param_values.items()}
     values = {k: v for k, v in values.items() if v}
     if values:
         args.append(f"values={src(values)}")
@@ -134,6 +153,10 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append(f"body_drop={src(dropped)}")
     if body is not None and body.values:
         args.append(f"body_values={src({k: tuple(v) for k, v in body.values.items()})}")
+    if body is not None and body.defaults:
+        args.append(f"body_defaults={src(dict(body.defaults))}")
+    if body is not None and body.adapter in BODY_STEPS:
+        args.append(f"body_adapter={src(body.adapter)}")
     if route.dry_run_at:
         args.append(f"dry_run={src(route.dry_run_at)}")
     adapter = route.answer.adapter if route.answer is not None else None
@@ -171,6 +194,7 @@ def _changes(op_id: str, route: Route) -> list[str]:
         out += [f"body `{a}` sent as `{b}`" for a, b in body.renames.items()]
         out += [f"body `{k}` not sent: {why}" for k, why in body.dropped.items() if k != "dry_run"]
         out += [f"body `{k}`: {VALUE_NOTES[s]}" for k, steps in body.values.items() for s in steps]
+        out += [f"body `{k}` sent as `{json.dumps(v)}` when the call leaves it out" for k, v in body.defaults.items()]
         if body.adapter and body.adapter != "dry_run_route":
             out.append(ADAPTER_NOTES[body.adapter])
     if answer is not None:
@@ -178,9 +202,15 @@ def _changes(op_id: str, route: Route) -> list[str]:
             out.append(ADAPTER_NOTES[answer.adapter])
         out += [f"answer `{_leaf(new)}` read from `{_leaf(old)}`" for old, new in answer.renames.items()
                 if new and _leaf(old) != _leaf(new)]
+        out += [f"Airflow 3's `{_leaf(k)}`: {why}" for k, why in answer.retyped.items()]
+        # Fields Airflow 3 has no value for stay None: one phrase per reason.
+        by_reason: dict[str, list[str]] = {}
+        for name, why in answer.absent.items():
+            by_reason.setdefault(why, []).append(f"`{_leaf(name)}`")
+        out += [f"answer {', '.join(names)} None: {why}" for why, names in by_reason.items()]
     if route.note:
         out.append(route.note)
-    return out
+    return list(dict.fromkeys(out))  # a rename at two depths reads the same
 
 
 def render_doc(methods: dict[str, str]) -> str:
@@ -198,15 +228,14 @@ def render_doc(methods: dict[str, str]) -> str:
         "`ApiClient.server` says which it found. On Airflow 3 a username and password are exchanged for a token",
         "(`POST /auth/token`), renewed before it expires and once when refused; an `access_token` is sent as given.",
         "",
-        f"**{len(declared)} of the {len(ROUTES)} methods are routed to Airflow 3 today**; those of `TaskInstanceApi`,",
-        "`DatasetApi`, `UserApi`, `RoleApi` and `PermissionApi` are exercised against a real Airflow 3.3.2 by",
-        "`test/integration3`. Each of the others has an Airflow 3 counterpart, listed below with what the client",
-        "still lacks to reach it; called on Airflow 3, such a method is refused before anything is sent, with an",
-        "error that says so.",
+        f"**{len(declared)} of the {len(ROUTES)} methods are routed to Airflow 3 today**; `test/integration3`",
+        "exercises them against a real Airflow 3.3.2. Each of the others has an Airflow 3 counterpart,",
+        "listed below with what the client still lacks to reach it; called on Airflow 3, such a",
+        "method is refused before anything is sent, with an error that says so.",
         "",
         "A dataset named by its URI is looked up among the assets first (Airflow 3 addresses an asset by its id):",
-        "one more request per call, and a `NotFoundException` naming the URI when no asset has it. Users, roles",
-        "and permissions exist only on a server that runs the FAB auth manager; on any other, these methods fail",
+        "one request more, and a `NotFoundException` naming the URI when no asset has it. Users, roles and",
+        "permissions exist only on a server that runs the FAB auth manager; on any other, these methods fail",
         "with an `ApiException` that names the method and says so.",
         "",
         "| method | API class | Airflow 3 route | what changes | routed on Airflow 3 |",

@@ -75,6 +75,7 @@ class Body(_Frozen):
     renames: Mapping[str, str] = field(default_factory=dict)  # v1 path -> v2 path
     dropped: Mapping[str, str] = field(default_factory=dict)  # v1 field -> why it is not sent
     fills: Mapping[str, str] = field(default_factory=dict)  # v2 field v1 lacks -> what is sent
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # v2 field -> value sent when the body lacks it
     retyped: Mapping[str, str] = field(default_factory=dict)  # v1 field -> how its value must change
     values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # v1 field -> VALUE_STEPS
     adapter: str | None = None
@@ -154,7 +155,8 @@ ADAPTERS: Mapping[str, str] = _frozen({
     "page_locally": "v2 answers every try at once; order_by, offset and limit are applied to that list",
     "every_page": "v2 pages this list (50 by default, 100 at most) where 2.x answered it whole: "
     "the pages are fetched and joined",
-    "task_v1_fields": "class_ref and extra_links are rebuilt in 2.x's shapes from v2's values",
+    "task_v1_fields": "extra_links in 2.x's shape: v2 names each link, which becomes {class_ref: {class_name: "
+    "the name, module_path: None}}; class_ref is v2's {module_path, class_name}",
 })
 
 VALUE_STEPS: Mapping[str, str] = _frozen({
@@ -168,8 +170,8 @@ VALUE_STEPS: Mapping[str, str] = _frozen({
     "asset_id_for_uri": "the dataset URI is looked up among the assets (get_assets by uri_pattern, keeping the "
     "exact match) and the asset's id is sent; an error names the URI when no asset, or more than one (an "
     "Airflow 3 asset is a name and a URI), has it",
-    "dag_id_for_file_token": "the file token's unsigned payload names a bundle and a file; the DAG defined "
-    "there is looked up (get_dags by bundle_name, matching relative_fileloc) and its id is sent",
+    "dag_id_for_file_token": "the DAG whose file_token is the one given is looked up (get_dags, narrowed to the "
+    "bundle the token's unsigned payload names) and its id is sent; no such DAG is a 404",
 })
 
 # ---------------------------------------------------------------------------------------------------
@@ -355,7 +357,8 @@ ROUTES: Mapping[str, Route] = _frozen({
         "post_clear_task_instances", "POST /dags/{dag_id}/clearTaskInstances",
         body=Body(dropped={"include_subdags": _SUBDAG, "include_parentdag": _SUBDAG},
                   fills={"reset_dag_runs": "false when the call does not give it: 2.11.2's server defaulted it to "
-                         "false (its description names no default), v2's body defaults to true"}),
+                         "false (its description names no default), v2's body defaults to true"},
+                  defaults={"reset_dag_runs": False}),
         answer=Answer(renames={"task_instances[].logical_date": "task_instances[].execution_date"}),
     ),
     "post_set_task_instances_state": Route(
@@ -427,7 +430,8 @@ ROUTES: Mapping[str, Route] = _frozen({
     ),
     # --- DagStats, DagWarning
     "get_dag_stats": Route("get_dag_stats", "GET /dagStats", param_values={"dag_ids": ("comma_split",)},
-                           answer=Answer(), note="dag_ids is optional in v2: without it, every DAG"),
+                           answer=Answer(), note="dag_ids is optional in v2: without it, every DAG. v2 leaves out "
+                           "a DAG that has no run at all, where 2.x listed it with zero counts"),
     "get_dag_warnings": Route("list_dag_warnings", "GET /dagWarnings", param_values={"order_by": _ORDER},
                               answer=Answer()),
     # --- Dataset -> Asset

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
     from airflow_client.client.endpoint import Operation
-    from airflow_client.client.translations import Fetch
+    from airflow_client.client.translations import Get
 
 _log = logging.getLogger("airflow_client")
 
@@ -238,23 +238,23 @@ class ApiClient:
         check = options.get("_check_input_type", True) and config.client_side_validation
         config.get_host_from_settings(options.get("_host_index"))  # refuses an index other than 0
         generation = self.server.generation
-        a3 = op.airflow3
-        fetch = None
-        if generation == 3 and a3 is not None and a3.route is not None:
-            fetch = functools.partial(self._fetch, a3.api, op.name, options.get("_request_timeout"))
-            if a3.looks_up and options.get("async_req"):
+        get = None
+        if generation == 3 and op.looks_up:
+            assert op.airflow3 is not None
+            get = functools.partial(self.lookup, name=op.name, timeout=options.get("_request_timeout"),
+                                    api=op.airflow3.api)
+            if options.get("async_req"):
                 # The arguments are checked now; the look-ups and the call itself run on the pool.
-                op.prepare(values, options, generation=generation, check=check,
-                           safe_chars=config.safe_chars_for_path_param)
-                return self.pool.apply_async(self._prepare_and_send, (op, values, options, check, fetch))
-        return self._prepare_and_send(op, values, options, check, fetch)
+                op.check_values(values, check)
+                return self.pool.apply_async(self._prepare_and_send, (op, values, options, check, get))
+        return self._prepare_and_send(op, values, options, check, get)
 
     def _prepare_and_send(
-        self, op: Operation, values: dict[str, Any], options: dict[str, Any], check: bool, fetch: Fetch | None
+        self, op: Operation, values: dict[str, Any], options: dict[str, Any], check: bool, get: Get | None
     ) -> Any:
         config = self.configuration
         prepared = op.prepare(values, options, generation=self.server.generation, check=check,
-                              safe_chars=config.safe_chars_for_path_param, fetch=fetch)
+                              safe_chars=config.safe_chars_for_path_param, get=get)
         request = prepared.request
         extra = options.get("_headers")
         if prepared.text is not None and extra:
@@ -263,17 +263,28 @@ class ApiClient:
         self._address(request, self._api_root(prepared.api), extra)
         answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text,
                          fab=prepared.api == "fab")
-        if options.get("async_req") and not (fetch is not None and op.airflow3 and op.airflow3.looks_up):
+        if options.get("async_req") and get is None:
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
 
-    def _fetch(self, api: str, name: str, timeout: Any, path: str, query: dict[str, Any]) -> Any:
-        """GET `path` of `api` for a call that needs another answer first (a look-up); its decoded JSON."""
-        url = path
-        pairs = _query_string(list(query.items()), {}, self.sanitize_for_serialization)
-        if pairs:
-            url += "?" + pairs
-        request = Request("GET", url, {"Accept": "application/json"}, None)
+    def lookup(
+        self,
+        path: str,
+        query: dict[str, Any] | None = None,
+        *,
+        name: str = "lookup",
+        timeout: float | tuple[float | None, float | None] | None = None,
+        api: str = "v2",
+    ) -> Any:
+        """One GET under the Airflow 3 API root (or, with `api="fab"`, the FAB auth manager's), answered
+        as decoded JSON: what a translation asks the server before a call (the DAG behind a file token,
+        say) or for more of its answer. It goes out as any call does (the same credentials, retries and
+        errors); `query` values that are lists are sent repeated.
+        """
+        request = Request("GET", path, {"Accept": "application/json"}, None)
+        query_text = _query_string(list((query or {}).items()), {}, self.sanitize_for_serialization)
+        if query_text:
+            request.url += "?" + query_text
         self._address(request, self._api_root(api), None)
         answer = _Answer(f"{name} (looking up GET {path})", None, ("application/json",), fab=api == "fab")
         return self.send(request, {"_request_timeout": timeout}, answer)

@@ -7,11 +7,12 @@ the same DAG ids and behaviour as the Airflow 2 tests' ``test/dags``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
-from tools.local_airflow import dag_ids_in
+from tools.local_airflow import dag_ids_in, quote_segment
 from tools.local_airflow3 import TEST_DAGS3, LocalAirflow3, LocalAirflow3Fab
 
 FINISHED_DAGS = ("ti_plain", "ti_mapped", "ti_retry")
@@ -67,3 +68,16 @@ def blocked_run3(airflow3: LocalAirflow3) -> str:
     airflow3.set_paused(BLOCKED_DAG, True)
     return airflow3.trigger_run(BLOCKED_DAG)
 
+
+
+@pytest.fixture(scope="session")
+def ti_states3(airflow3: LocalAirflow3) -> Callable[[str, str], dict[str, Any]]:
+    """A callable ``(dag_id, run_id) -> {task_id: state}``, read with a raw call."""
+
+    def read(dag_id: str, run_id: str) -> dict[str, Any]:
+        path = f"/dags/{quote_segment(dag_id)}/dagRuns/{quote_segment(run_id)}/taskInstances"
+        status, body = airflow3.request("GET", path)
+        assert status == 200, f"reading task instances of {dag_id}/{run_id} failed: {status} {body}"
+        return {ti["task_id"]: ti["state"] for ti in body["task_instances"]}
+
+    return read
