@@ -15,6 +15,7 @@ Re-running it on the same spec rewrites the same files; files not generated are 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import keyword
 import re
 import subprocess
@@ -29,12 +30,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from airflow_client.client.model_utils import snake_case
 from tools.airflow3_declarations import declaration, render_doc
+from tools.airflow3_routes import ROUTES
 from tools.descriptions import (
     API_DESCRIPTIONS,
     API_INTRODUCTIONS,
     MODEL_DESCRIPTIONS,
     OPERATION_DESCRIPTIONS,
 )
+from tools.descriptions3 import API_DESCRIPTIONS3, MODEL_DESCRIPTIONS3, OPERATION_DESCRIPTIONS3
 
 SPEC_VERSION = "2.11.2"
 SPEC_MEMBER = "airflow/api_connexion/openapi/v1.yaml"
@@ -242,7 +245,8 @@ def python_name(field: str) -> str:
 
 
 def model_description(name: str) -> str:
-    return MODEL_DESCRIPTIONS.get(name, f"The `{name}` object of the Airflow REST API.")
+    found = MODEL_DESCRIPTIONS.get(name) or MODEL_DESCRIPTIONS3.get(name)
+    return found or f"The `{name}` object of the Airflow REST API."
 
 
 def render_model(spec: Spec, name: str, schema: dict[str, Any]) -> str:
@@ -475,10 +479,24 @@ class Operation:
     errors: list[str]
     answer_models: set[str]  # every model its answers name, errors and the parts of a composed answer too
     composed: str  # a composed answer, returned as a dict, in words: "[A](A.md) or [B](B.md)"; else ""
+    airflow3_route: str | None = None  # set for an operation only Airflow 3 has ("METHOD /path" under /api/v2)
+    new: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # keyword parameters only Airflow 3 takes
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> the request header carrying it
+    redirect: bool = False  # the answer is a redirect, returned rather than followed
 
     @property
     def route(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def shown_route(self) -> str:
+        """The request, with the API it goes to when only Airflow 3 has it."""
+        return f"{self.route} (Airflow 3, under /api/v2)" if self.airflow3_route else self.route
+
+    @property
+    def keywords(self) -> list[tuple[str, str]]:
+        """The optional parameters: Airflow 2's, then those only Airflow 3 takes."""
+        return self.optional + self.new
 
     @property
     def return_annotation(self) -> str:
@@ -492,7 +510,7 @@ class Operation:
         found = set(self.answer_models)
         if self.returns:
             found |= model_names_in(self.returns)
-        for _, annotation in self.required + self.optional:
+        for _, annotation in self.required + self.keywords:
             found |= model_names_in(annotation)
         return found
 
@@ -581,9 +599,123 @@ def answer_models(spec: Spec, op: dict[str, Any]) -> set[str]:
     return found
 
 
+# -- Airflow 3 operations --------------------------------------------------------------------------------
+
+# The API class each tag of the Airflow 3 description joins (by its key in API_DESCRIPTIONS): the 2.x
+# class of the same subject, or a new one. An operation Airflow 2 has too stays on its 2.x class.
+TAG_CLASSES = {
+    "Task Instance": "TaskInstance", "Extra Links": "TaskInstance", "DagRun": "DAGRun", "experimental": "DAGRun",
+    "DAG": "DAG", "Task": "DAG", "DagSource": "DAG", "DAG Parsing": "DAG", "Connection": "Connection",
+    "Pool": "Pool", "Variable": "Variable", "XCom": "XCom", "Config": "Config", "Event Log": "EventLog",
+    "Import Error": "ImportError", "Plugin": "Plugin", "Provider": "Provider", "DagStats": "DagStats",
+    "DagWarning": "DagWarning", "Monitor": "Monitoring", "Version": "Monitoring", "Asset": "Asset",
+    "Backfill": "Backfill", "DagVersion": "DagVersion", "Job": "Job", "Login": "Login",
+    "Task State Store": "TaskStateStore", "Asset State Store": "AssetStateStore",
+}
+API_PREFIX3 = "/api/v2"
+# Parameters sent as headers: the Python name of each (the header `accept` of operations Airflow 2 has
+# too is reached through the `_headers` call option, as on Airflow 2).
+HEADER_PARAMETERS = {"Airflow-Connection-Test-Token": "airflow_connection_test_token", "accept": "accept"}
+# Answers that are browser redirects (307 to the login page): returned, not followed.
+REDIRECT_ANSWERS = {"307"}
+
+
+def parameter_annotation(spec: Spec, param: dict[str, Any]) -> str:
+    """The annotation of a parameter of the Airflow 3 description, without the `| None` of optional
+    ones (the signature adds it). A path segment is never null; a path of any value is text."""
+    annotation = spec.annotation(param["schema"])
+    parts = [p for p in split_union(annotation) if p != "None"]
+    if param["in"] == "path" and parts == ["Any"]:
+        parts = ["str"]
+    return " | ".join(f"{p} | str" if p in ("datetime", "date") else p for p in parts)
+
+
+def read_operation3(spec: Spec, entry: dict[str, Any]) -> Operation:
+    """An operation only Airflow 3 has: path parameters by position in route order, then the required
+    query and header parameters and the required body; the optional ones by keyword."""
+    op = entry["op"]
+    op_id = op["operationId"]
+    path = entry["path"].removeprefix(API_PREFIX3)
+    params = entry["params"]
+    in_path = sorted((p for p in params if p["in"] == "path"), key=lambda p: path.index("{" + p["name"] + "}"))
+    others = [p for p in params if p["in"] != "path"]
+    names = {p["name"]: HEADER_PARAMETERS.get(p["name"], p["name"]) if p["in"] == "header" else p["name"]
+             for p in params}
+    for name in names.values():
+        assert name.isidentifier() and not keyword.iskeyword(name), f"{op_id}: parameter {name!r}"
+    required = [(names[p["name"]], parameter_annotation(spec, p)) for p in in_path]
+    required += [(names[p["name"]], parameter_annotation(spec, p)) for p in others if p.get("required")]
+    optional = [(names[p["name"]], parameter_annotation(spec, p)) for p in others if not p.get("required")]
+    where = {names[p["name"]]: p["in"] for p in params}
+    headers = {names[p["name"]]: p["name"] for p in params if p["in"] == "header"}
+    body_name = None
+    content_types: tuple[str, ...] = ()
+    if "requestBody" in op:
+        body = op["requestBody"]
+        content_types = tuple(body["content"])
+        schema = body["content"]["application/json"]["schema"]
+        refs = [spec.ref_name(s) for s in [schema, *schema.get("anyOf", [])] if spec.ref_name(s)]
+        assert len(refs) == 1, f"{op_id}: request body of no single schema"
+        cls = class_name(refs[0])
+        body_name = snake_case(cls)
+        where[body_name] = "body"
+        (required if body.get("required") else optional).append((body_name, f"{cls} | dict[str, Any]"))
+    _, answer = success(op)
+    accept = tuple(answer.get("content", {}))
+    return Operation(
+        name=op_id,
+        method=entry["method"],
+        path=path,
+        summary=OPERATION_DESCRIPTIONS3.get(op_id, f"Call {entry['method']} {path}."),
+        returns=answer_type3(spec, answer),
+        accept=accept,
+        required=required,
+        optional=optional,
+        body=body_name,
+        content_types=content_types,
+        where=where,
+        errors=sorted(str(s) for s in op["responses"] if not str(s).startswith("2")),
+        answer_models=answer_models(spec, op),
+        composed="",
+        airflow3_route=f"{entry['method']} {path}",
+        headers=headers,
+        redirect=bool(REDIRECT_ANSWERS & {str(s) for s in op["responses"]}),
+    )
+
+
+def answer_type3(spec: Spec, answer: dict[str, Any]) -> str | None:
+    """What a success answer of the Airflow 3 description decodes to: its model, a union of models, any
+    JSON value for an answer of no declared shape, the list of lines of an NDJSON stream; None when
+    the answer has no content."""
+    contents = answer.get("content", {})
+    if "application/json" not in contents:
+        return None
+    if "application/x-ndjson" in contents and not contents["application/json"]["schema"]:
+        return "list[dict[str, Any]]"
+    return spec.annotation(contents["application/json"]["schema"])
+
+
+def airflow3_parameters(spec3: Spec, entry: dict[str, Any], o: Operation) -> list[tuple[str, str]]:
+    """The query parameters of an Airflow 3 operation that none of the 2.x method's parameters is sent
+    as (by its own name or the one the route map gives it): keyword parameters only Airflow 3 takes."""
+    route = ROUTES[o.name]
+    reached = {route.params.get(n, n) for n, _ in o.required + o.optional}
+    reached |= set(route.fixed)
+    own = {n for n, _ in o.required + o.optional}
+    found = []
+    for param in entry["params"]:
+        name = param["name"]
+        if param["in"] != "query" or name in reached:
+            continue
+        assert name not in own, f"{o.name}: Airflow 3's {name!r} is a 2.x parameter sent under another name"
+        assert name.isidentifier() and not keyword.iskeyword(name), f"{o.name}: parameter {name!r}"
+        found.append((name, parameter_annotation(spec3, param)))
+    return found
+
+
 def render_operation(o: Operation) -> list[str]:
     """An endpoint method: its declaration, its typed signature and its summary."""
-    args = [f'"{o.route}"']
+    args = ["None" if o.airflow3_route else f'"{o.route}"']
     if o.returns:
         args.append(f'returns="{o.returns}"')
     if o.body:
@@ -592,13 +724,23 @@ def render_operation(o: Operation) -> list[str]:
         args.append(f"content_types={o.content_types!r}")
     if o.accept != ("application/json",):
         args.append(f"accept={o.accept!r}")
-    airflow3 = declaration(o.name, tuple(n for n, _ in o.required + o.optional))
+    if o.headers:
+        args.append(f"headers={mapping(o.headers)}")
+    if o.redirect:
+        args.append("redirect=True")
+    if o.airflow3_route:
+        airflow3: str | None = f'Airflow3("{o.airflow3_route}")'
+    else:
+        airflow3 = declaration(o.name, tuple(n for n, _ in o.required + o.optional))
+    if o.new:
+        new = "new=(" + ", ".join(f'"{n}"' for n, _ in o.new) + ("," if len(o.new) == 1 else "") + ")"
+        airflow3 = f"Airflow3({new})" if airflow3 is None else f"{airflow3[:-1]}, {new})"
     if airflow3 is not None:
         args.append(f"airflow3={airflow3}")
     lines = ["", "    @endpoint(", *(wrapped_argument(a) for a in args), "    )"]
     lines += [f"    def {o.name}(", "        self,", *(f"        {n}: {a}," for n, a in o.required)]
-    if o.optional:
-        lines += ["        *,", *(f"        {n}: {a} | None = None," for n, a in o.optional)]
+    if o.keywords:
+        lines += ["        *,", *(f"        {n}: {a} | None = None," for n, a in o.keywords)]
     lines += ["        **kwargs: Unpack[CallOptions],", f"    ) -> {o.return_annotation}:"]
     lines += [docstring(o.summary, " " * 8), "        ..."]
     return lines
@@ -647,11 +789,13 @@ def split_arguments(text: str) -> list[str]:
 def render_api(tag: str, operations: list[Operation]) -> str:
     """An API module: its class with one declared method per operation, and the models they name."""
     cls = api_class_name(tag)
-    description = API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")
+    description = API_DESCRIPTIONS.get(tag) or API_DESCRIPTIONS3.get(tag, f"The {tag} endpoints.")
     methods = [line for o in operations for line in render_operation(o)]
     named = sorted(set().union(*(o.models for o in operations)))
+    airflow3 = [bool(o.airflow3_route or o.new) for o in operations]
+    header = HEADER3 if all(airflow3) else HEADER_BOTH if any(airflow3) else HEADER
     # The decorated bodies are never run (the decorator sends the call), so `...` is their honest body.
-    lines = [HEADER + '# mypy: disable-error-code="empty-body"\n', docstring(f"{cls}: {description}"), ""]
+    lines = [header + '# mypy: disable-error-code="empty-body"\n', docstring(f"{cls}: {description}"), ""]
     lines += api_imports(methods, named)
     lines += ["", *lazy_models(api_module_name(tag), cls, named)]
     lines += ["", "", f"class {cls}(Api):", docstring(sentence(description), "    "), *methods]
@@ -660,10 +804,15 @@ def render_api(tag: str, operations: list[Operation]) -> str:
 
 def api_imports(methods: list[str], named: list[str]) -> list[str]:
     lines = ["from __future__ import annotations", ""]
+    dates = ["date"] if any(re.match(r"\s+\w+: (.* )?date \|", line) for line in methods) else []
     if any("datetime" in line for line in methods):
-        lines.append("from datetime import datetime")
-    uses_any = any("Any" in line for line in methods)
-    lines.append("from typing import TYPE_CHECKING, Any" if uses_any else "from typing import TYPE_CHECKING")
+        dates.append("datetime")
+    if dates:
+        lines.append(f"from datetime import {', '.join(dates)}")
+    typing_names = ["TYPE_CHECKING"]
+    typing_names += ["Any"] if any("Any" in line for line in methods) else []
+    typing_names += ["Literal"] if any("Literal[" in line for line in methods) else []
+    lines.append(f"from typing import {', '.join(typing_names)}")
     lines += ["", "from airflow_client.client.api_client import Api"]
     uses_airflow3 = any("airflow3=" in line for line in methods)
     lines += ["from airflow_client.client.endpoint import Airflow3, endpoint" if uses_airflow3
@@ -672,7 +821,7 @@ def api_imports(methods: list[str], named: list[str]) -> list[str]:
     # Typing only: `Unpack` comes from typing_extensions, which the client does not need at run time.
     lines += ["if TYPE_CHECKING:", "    from typing_extensions import Unpack", ""]
     lines.append("    from airflow_client.client.endpoint import CallOptions")
-    lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in named]
+    lines += [f"    from airflow_client.client.model.{snake_case(m)} import {m}" for m in sorted(named, key=snake_case)]
     return lines
 
 
@@ -717,7 +866,8 @@ def doc_type(annotation: str) -> str:
 
 def render_api_doc(tag: str, operations: list[Operation]) -> str:
     cls = api_class_name(tag)
-    out = [f"# {cls}", "", sentence(API_DESCRIPTIONS.get(tag, f"The {tag} endpoints.")), ""]
+    description = API_DESCRIPTIONS.get(tag) or API_DESCRIPTIONS3.get(tag, f"The {tag} endpoints.")
+    out = [f"# {cls}", "", sentence(description), ""]
     intro = API_INTRODUCTIONS.get(tag)
     if intro:
         out += [intro.strip(), ""]
@@ -788,6 +938,18 @@ def render_models_index(names: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+def add_operations3(spec3: Spec, by_tag: dict[str, list[Operation]]) -> None:
+    """Give the 2.x methods the parameters only Airflow 3 takes, and add a method for each operation
+    only Airflow 3 has, to the class of its tag."""
+    by_name = {o.name: o for operations in by_tag.values() for o in operations}
+    for entry in spec3.operations():
+        op_id = entry["op"]["operationId"]
+        if op_id in by_name:
+            by_name[op_id].new = airflow3_parameters(spec3, entry, by_name[op_id])
+        else:
+            by_tag.setdefault(TAG_CLASSES[entry["op"]["tags"][0]], []).append(read_operation3(spec3, entry))
+
+
 def write_models3(spec: Spec, spec3: Spec, models2: set[str]) -> dict[str, str]:
     """Write a model module and page per schema of the Airflow 3 description; schema -> class name.
 
@@ -856,6 +1018,7 @@ def main() -> None:
     by_tag: dict[str, list[Operation]] = {}
     for entry in spec.operations():
         by_tag.setdefault(entry["op"]["tags"][0], []).append(read_operation(spec, entry))
+    add_operations3(spec3, by_tag)
 
     models: set[str] = {"Error"}
     apis: dict[str, str] = {}
@@ -864,7 +1027,9 @@ def main() -> None:
         (PACKAGE / "api" / f"{api_module_name(tag)}.py").write_text(render_api(tag, operations))
         (DOCS / f"{api_class_name(tag)}.md").write_text(render_api_doc(tag, operations))
         apis[api_class_name(tag)] = api_module_name(tag)
-        models |= set().union(*(o.models for o in operations))
+        models |= set().union(*(o.models for o in operations if not o.airflow3_route))
+    # The models of Airflow 2's description; those of Airflow 3's are written by write_models3.
+    models = {m for m in models if m in spec.schemas or m in INLINE_RESPONSES.values()}
     for name in sorted(models):
         if name in spec.schemas:
             spec.referenced(spec.schemas[name], models)
