@@ -58,7 +58,7 @@ OPERATION_DESCRIPTIONS3 = {
     "trigger_dag_run": "Start a run of a DAG, with its logical date (null for a run without one), data interval, conf and note.",
     "get_list_dag_runs_batch": "List DAG runs across DAGs (the DAG id is always `~`), with the filters and page given in the body.",
     "get_upstream_asset_events": "List the asset events that led to a DAG run.",
-    "wait_dag_run_until_finished": "Wait on the server until a DAG run finishes, checking every `interval` seconds; returns the list of JSON objects it streamed (NDJSON), one per check, the last with the run's final state and the results asked for with `result`.",
+    "wait_dag_run_until_finished": "Wait on the server until a DAG run finishes, checking every `interval` seconds; returns the list of the JSON objects the server streamed (NDJSON, asked for with `Accept: application/x-ndjson`), one per check, the last with the run's final state and the results asked for with `result`.",
     "clear_dag_runs": "Clear several runs of a DAG so they run again; with `dry_run` (the default) nothing changes and the answer lists the task instances that would be cleared.",
     "clear_dag_run_partitions": "Clear the runs of a DAG for a partition key or a range of partition dates; with `dry_run` nothing changes.",
     # Config
@@ -72,7 +72,7 @@ OPERATION_DESCRIPTIONS3 = {
     "get_jobs": "List scheduler, triggerer and other jobs, a page at a time, filtered by state, type, host, time or whether they are alive.",
     # Login
     "login": "Ask where the auth manager's login page is: the redirect the server answers is not followed, and its target (the Location header) is returned; `next` is where the page sends the browser afterwards.",
-    "logout": "Log out: the server revokes the token this request carries, and the address of the page it redirects to is returned without following it.",
+    "logout": "Log out: the server revokes the token this request carries, and the address of the page it redirects to is returned without following it. A token the client got from the username and password is forgotten, so the next call logs in again; a fixed `access_token` stays revoked.",
     # Plugin
     "import_errors": "List the errors raised while loading plugins.",
     # Pool

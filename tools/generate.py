@@ -489,6 +489,7 @@ class Operation:
     new: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # keyword parameters only Airflow 3 takes
     headers: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> the request header carrying it
     redirect: bool = False  # the answer is a redirect, returned rather than followed
+    ends_session: bool = False  # the server revokes the token the call carries
 
     @property
     def route(self) -> str:
@@ -624,6 +625,8 @@ API_PREFIX3 = "/api/v2"
 HEADER_PARAMETERS = {"Airflow-Connection-Test-Token": "airflow_connection_test_token", "accept": "accept"}
 # Answers that are browser redirects (307 to the login page): returned, not followed.
 REDIRECT_ANSWERS = {"307"}
+# Operations after which Airflow 3.3.2 refuses the token the call carried (403 "Invalid JWT token").
+ENDS_SESSION = {"logout"}
 
 
 def parameter_annotation(spec: Spec, param: dict[str, Any]) -> str:
@@ -686,6 +689,7 @@ def read_operation3(spec: Spec, entry: dict[str, Any]) -> Operation:
         airflow3_route=f"{entry['method']} {path}",
         headers=headers,
         redirect=bool(REDIRECT_ANSWERS & {str(s) for s in op["responses"]}),
+        ends_session=op_id in ENDS_SESSION,
     )
 
 
@@ -734,6 +738,8 @@ def render_operation(o: Operation) -> list[str]:
         args.append(f"headers={mapping(o.headers)}")
     if o.redirect:
         args.append("redirect=True")
+    if o.ends_session:
+        args.append("ends_session=True")
     if o.airflow3_route:
         airflow3: str | None = f'Airflow3("{o.airflow3_route}")'
     else:

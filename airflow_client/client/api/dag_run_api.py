@@ -371,8 +371,8 @@ class DAGRunApi(Api):
         **kwargs: Unpack[CallOptions],
     ) -> list[dict[str, Any]]:
         """Wait on the server until a DAG run finishes, checking every `interval` seconds; returns the list of
-        JSON objects it streamed (NDJSON), one per check, the last with the run's final state and the results
-        asked for with `result`.
+        the JSON objects the server streamed (NDJSON, asked for with `Accept: application/x-ndjson`), one per
+        check, the last with the run's final state and the results asked for with `result`.
         """
         ...
 

@@ -60,6 +60,7 @@ class LoginApi(Api):
         None,
         returns="Any",
         redirect=True,
+        ends_session=True,
         airflow3=Airflow3("GET /auth/logout"),
     )
     def logout(
@@ -67,6 +68,7 @@ class LoginApi(Api):
         **kwargs: Unpack[CallOptions],
     ) -> Any:
         """Log out: the server revokes the token this request carries, and the address of the page it
-        redirects to is returned without following it.
+        redirects to is returned without following it. A token the client got from the username and password
+        is forgotten, so the next call logs in again; a fixed `access_token` stays revoked.
         """
         ...
