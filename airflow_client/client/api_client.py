@@ -22,7 +22,16 @@ from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.endpoint import param_text
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
-from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
+from airflow_client.client.model_utils import (
+    Kind,
+    ListKind,
+    Model,
+    ModelKind,
+    ModelSimple,
+    UnionKind,
+    compile_type,
+    encode_any,
+)
 from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
 from airflow_client.client.servers import (
     API_PATHS,
@@ -53,7 +62,7 @@ _AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
 class _Answer:
     """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
 
-    __slots__ = ("accept", "adapt", "fab", "kind", "name", "text", "text_of")
+    __slots__ = ("accept", "adapt", "ends_session", "fab", "kind", "name", "redirect", "text", "text_of")
 
     def __init__(
         self,
@@ -64,9 +73,13 @@ class _Answer:
         adapt: Callable[[Any], Any] | None = None,
         text_of: Callable[[Any], str] | None = None,
         fab: bool = False,
+        redirect: bool = False,
+        ends_session: bool = False,
     ) -> None:
         self.name = name
         self.fab = fab  # the answer comes from the FAB auth manager's API, if the server runs it
+        self.ends_session = ends_session  # a logout: the credentials sent are revoked by the server
+        self.redirect = redirect  # a redirect is the answer: its target is returned, not followed
         self.kind = kind
         self.accept = accept  # empty: the operation declares no content, nothing is decoded
         self.text = text  # the caller wants the body as text, whatever its content type
@@ -262,7 +275,7 @@ class ApiClient:
             extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
         self._address(request, self._api_root(prepared.api), extra)
         answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text,
-                         fab=prepared.api == "fab")
+                         fab=prepared.api == "fab", redirect=op.redirect, ends_session=op.ends_session)
         if options.get("async_req") and get is None:
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
@@ -372,8 +385,9 @@ class ApiClient:
         flow = self._auth_flow()
         if flow is not None:
             flow.apply(request, self.configuration)
+        follow = not answer.redirect
         resp = self.rest_client.request(
-            request.method, request.url, request.headers, request.body, preload, timeout
+            request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
         )
         if flow is not None and flow.answer(request, resp, self.configuration, retried=False):
             # The flow renewed its credentials: one more try, whose answer is final. A streamed answer to
@@ -382,15 +396,20 @@ class ApiClient:
                 discard(resp)
             flow.apply(request, self.configuration)
             resp = self.rest_client.request(
-                request.method, request.url, request.headers, request.body, preload, timeout
+                request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
             )
             flow.answer(request, resp, self.configuration, retried=True)
+        if answer.ends_session and flow is not None and 200 <= resp.status <= 399:
+            flow.revoked(request)  # the server refuses the token from now on: the next call logs in again
         if not preload:
-            if not 200 <= resp.status <= 299:
+            if not (200 <= resp.status <= 299 or (answer.redirect and 300 <= resp.status <= 399)):
                 error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
         assert isinstance(resp, RESTResponse)
+        if answer.redirect and 300 <= resp.status <= 399:
+            target = resp.headers.get("Location")
+            return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)
         if not 200 <= resp.status <= 299:
             failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
             if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
@@ -422,6 +441,12 @@ class ApiClient:
         media = content_type.split(";", 1)[0].strip()
         kind = answer.kind
         wants_object = isinstance(kind, (ModelKind, UnionKind))
+        if media == "application/x-ndjson" and media in answer.accept:
+            # One JSON value per line, as the server streamed them: the list of them, in order.
+            try:
+                return [json.loads(line) for line in _text_of(raw, content_type).splitlines() if line.strip()]
+            except (ValueError, RecursionError) as exc:
+                raise self._unexpected(resp, answer, request, f"a line is not valid JSON ({exc})") from None
         if answer.text or (media.startswith("text/") and media in answer.accept):
             return _text_of(raw, content_type)  # text the caller asked for (`Accept: text/plain`)
         if not raw:
@@ -436,6 +461,8 @@ class ApiClient:
                 raise self._unexpected(resp, answer, request, f"the body is not valid JSON ({exc})") from None
             if answer.text_of is not None:
                 return answer.text_of(data)
+            if isinstance(data, dict) and isinstance(kind, ListKind) and "application/x-ndjson" in answer.accept:
+                return [data]  # the last line of a stream, answered alone: the list of lines it ends
             if answer.adapt is not None:
                 data = answer.adapt(data)
             decode = kind.decoder(self.configuration.timestamps_as_datetime) if kind is not None else None
