@@ -333,10 +333,9 @@ class Operation:
         if generation == 3:
             assert a3 is not None and a3.route is not None
             api = a3.api
-            if a3.looks_up and get is None:
-                raise ApiValueError(f"{name}(): on Airflow 3 this call asks the server first: prepare it with `get`")
-            if a3.answer in ANSWER_LOOKUP_STEPS and get is not None:
-                adapt = functools.partial(_answer_lookup_step, ANSWER_LOOKUP_STEPS[a3.answer], dict(checked), get)
+            ask: Get = get if get is not None else functools.partial(_cannot_ask, name)
+            if a3.answer in ANSWER_LOOKUP_STEPS:
+                adapt = functools.partial(_answer_lookup_step, ANSWER_LOOKUP_STEPS[a3.answer], dict(checked), ask)
             elif a3.answer is not None:
                 adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], dict(checked))
             if a3.text is not None and _asks_text(options):
@@ -348,13 +347,13 @@ class Operation:
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
                     if field in body:
-                        body[field] = self._through(steps, body[field], get)
+                        body[field] = self._through(steps, body[field], ask)
                 if a3.body_adapter is not None:
-                    moved = BODY_STEPS[a3.body_adapter](body, dict(checked), get)  # type: ignore[arg-type]
+                    moved = BODY_STEPS[a3.body_adapter](body, dict(checked), ask)
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
                 for field, default in a3.body_defaults.items():
                     body.setdefault(field, default)
-            checked = self._for_airflow3(a3, checked, get)
+            checked = self._for_airflow3(a3, checked, ask)
             checked.update(moved)
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
@@ -403,13 +402,13 @@ class Operation:
         return Prepared(Request(method, path, headers, payload), api, adapt, text)
 
     @staticmethod
-    def _through(steps: tuple[str, ...], value: Any, get: Get | None) -> Any:
+    def _through(steps: tuple[str, ...], value: Any, get: Get) -> Any:
         """A value after its value and look-up steps, in their order."""
         for step in steps:
-            value = VALUE_STEPS[step](value) if step in VALUE_STEPS else LOOKUP_STEPS[step](value, get)  # type: ignore[arg-type]
+            value = VALUE_STEPS[step](value) if step in VALUE_STEPS else LOOKUP_STEPS[step](value, get)
         return value
 
-    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any], get: Get | None) -> dict[str, Any]:
+    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any], get: Get) -> dict[str, Any]:
         """Parameters under the names Airflow 3 gives them, with its fixed and default values."""
         out: dict[str, Any] = {}
         for key, value in checked.items():
@@ -431,6 +430,10 @@ class Operation:
 def _path_params(path: str) -> tuple[str, ...]:
     """The names in `{}` in a route's path, read once per route."""
     return tuple(re.findall(r"{(\w+)}", path))
+
+
+def _cannot_ask(name: str, path: str, query: dict[str, Any]) -> Any:
+    raise ApiValueError(f"{name}(): on Airflow 3 this call asks the server first (GET {path}): prepare it with `get`")
 
 
 def _answer_step(step: Callable[[Any, dict[str, Any]], Any], args: dict[str, Any], data: Any) -> Any:

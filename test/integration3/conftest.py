@@ -71,6 +71,18 @@ def blocked_run3(airflow3: LocalAirflow3) -> str:
 
 
 @pytest.fixture(scope="session")
+def plain_run3(airflow3: LocalAirflow3) -> str:
+    """Run id of a ti_plain run of its own, finished successfully; for the modules that sort before
+    test_harness3, whose first test needs the runs of ``started_runs3`` still going when it starts."""
+    run_id = airflow3.trigger_run("ti_plain")
+    state = airflow3.wait_for_run("ti_plain", run_id)
+    if state != "success":
+        pytest.fail(f"ti_plain run {run_id} ended {state}; scheduler log tail:\n{airflow3.log_tail('scheduler')}",
+                    pytrace=False)
+    return run_id
+
+
+@pytest.fixture(scope="session")
 def ti_states3(airflow3: LocalAirflow3) -> Callable[[str, str], dict[str, Any]]:
     """A callable ``(dag_id, run_id) -> {task_id: state}``, read with a raw call."""
 

@@ -300,13 +300,16 @@ def test_a_missing_dag_is_not_found(api):
         api.get_dag_details("no_such_dag")
 
 
-# -- deletion (last: the DAG comes back only when its file is parsed again) ---------------------------------
+# -- deletion (last: the DAG is back only when its file is parsed again) ------------------------------------
 
 
-def test_a_deleted_dag_is_gone_until_its_file_is_parsed_again(api):
+def test_a_deleted_dag_is_gone_until_its_file_is_parsed_again(api, airflow3):
     assert api.get_dag("toggle_two").dag_id == "toggle_two"
     assert api.delete_dag("toggle_two") is None
     with pytest.raises(NotFoundException):
         api.get_dag("toggle_two")
     with pytest.raises(NotFoundException):
         api.delete_dag("toggle_two")
+    # Its file is still there: the DAG processor's next pass brings it back, for the tests that follow.
+    airflow3.wait_for_dags(["toggle_two"], timeout=90)
+    assert api.get_dag("toggle_two").is_active is True
