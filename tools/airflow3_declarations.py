@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
+from airflow_client.client.translations import ANSWER_STEPS, BODY_STEPS, RENAMING_STEPS, TEXT_STEPS, VALUE_STEPS
 from tools.airflow3_routes import ADAPTERS as ADAPTER_NOTES
 from tools.airflow3_routes import FAB, ROUTES, V1_LIMIT_DEFAULT, Route
 from tools.airflow3_routes import VALUE_STEPS as VALUE_NOTES
 
 # Value steps that need nothing on the way: the client already sends list values repeated.
 NOTHING_TO_DO = {"exploded"}
+# Every value step the client knows by name.
+KNOWN_STEPS = {*VALUE_STEPS, *RENAMING_STEPS}
 # Body adapters whose work the declaration does by itself.
 BODY_ADAPTERS = {
     "dry_run_route": "the dry_run route",
@@ -62,7 +64,7 @@ def unsupported(route: Route) -> list[str]:
     if route.route is None:
         return missing
     for name, steps in route.param_values.items():
-        missing += [f"value step {s} ({name})" for s in steps if s not in VALUE_STEPS and s not in NOTHING_TO_DO]
+        missing += [f"value step {s} ({name})" for s in steps if s not in KNOWN_STEPS and s not in NOTHING_TO_DO]
     if route.from_body:
         missing.append("parameters taken from the body")
     if route.lookups:
@@ -74,7 +76,7 @@ def unsupported(route: Route) -> list[str]:
         missing += [f"body field {k} retyped" for k in body.retyped]
         for name, steps in body.values.items():
             missing += [f"body value step {s} ({name})" for s in steps if s not in VALUE_STEPS]
-        if body.adapter is not None and body.adapter not in BODY_ADAPTERS:
+        if body.adapter is not None and body.adapter not in BODY_ADAPTERS and body.adapter not in BODY_STEPS:
             missing.append(f"body adapter {body.adapter}")
     answer = route.answer
     if answer is not None:
@@ -106,7 +108,7 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append('api="fab"')
     if route.params:
         args.append(f"params={src(dict(route.params))}")
-    values = {k: tuple(s for s in v if s in VALUE_STEPS) for k, v in route.param_values.items()}
+    values = {k: tuple(s for s in v if s in KNOWN_STEPS) for k, v in route.param_values.items()}
     values = {k: v for k, v in values.items() if v}
     if values:
         args.append(f"values={src(values)}")
@@ -125,6 +127,8 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append(f"body_drop={src(dropped)}")
     if body is not None and body.values:
         args.append(f"body_values={src({k: tuple(v) for k, v in body.values.items()})}")
+    if body is not None and body.adapter in BODY_STEPS:
+        args.append(f"body_step={src(body.adapter)}")
     if route.dry_run_at:
         args.append(f"dry_run={src(route.dry_run_at)}")
     adapter = route.answer.adapter if route.answer is not None else None

@@ -140,6 +140,9 @@ ADAPTERS: Mapping[str, str] = _frozen({
     "set_state_to_patch": "the run (dag_run_id, or the run whose logical date is execution_date) and task_id "
     "move into the path of a task-instance PATCH; dry_run picks the dry_run route",
     "dataset_uri_to_asset_id": "dataset_uri is replaced by asset_id, found as asset_id_for_uri does",
+    "complete_pool_patch": "v2 checks every body as a whole pool (name, slots, include_deferred), even with an "
+    "update_mask: the fields the call leaves out are filled and kept out of the mask; a call without a mask "
+    "gets one naming the fields it sent (2.x wrote those and kept the others)",
     # answer side
     "first_of_collection": "v2 answers a collection of the patched task instances; the v1 model is the first",
     "structured_log_to_text": "the structured log records are joined into the text 2.x returned",
@@ -164,6 +167,8 @@ VALUE_STEPS: Mapping[str, str] = _frozen({
     "exploded": "2.x sent the list comma-joined in one parameter; v2 takes the parameter repeated",
     "comma_joined": "the list is joined with commas into one string",
     "body_renames": "field names in the list follow the body's renames",
+    "val_as_value": "2.11.2 took the value as `val` in update_mask (and refused `value`); v2 takes `value` and "
+    "skips `val` without an error: `val` is sent as `value`",
     "none_as_null": "the state \"none\" (2.x's name for no state) is sent as null, which v2's body takes instead",
     "asset_id_for_uri": "the dataset URI is looked up among the assets (get_assets by uri_pattern, keeping the "
     "exact match) and the asset's id is sent; an error names the URI when no asset, or more than one (an "
@@ -505,9 +510,11 @@ ROUTES: Mapping[str, Route] = _frozen({
     "get_pool": Route("get_pool", "GET /pools/{pool_name}", answer=Answer()),
     "patch_pool": Route("patch_pool", "PATCH /pools/{pool_name}",
                         param_values={"update_mask": ("exploded", "body_renames")},
-                        body=Body(renames={"name": "pool"}), answer=Answer()),
+                        body=Body(renames={"name": "pool"}, adapter="complete_pool_patch"), answer=Answer(),
+                        note="v2 takes the body's name only when it is the path's: a pool cannot be renamed"),
     "delete_pool": Route("delete_pool", "DELETE /pools/{pool_name}"),
-    "get_providers": Route("get_providers", "GET /providers", answer=Answer(adapter="every_page")),
+    "get_providers": Route("get_providers", "GET /providers", fixed={"limit": V2_LIMIT_CAP},
+                           answer=Answer(adapter="every_page")),
     # --- TaskInstance
     "get_task_instances": Route("get_task_instances", "GET " + _TI.rsplit("/", 1)[0], params=dict(_RUN_FILTERS),
                                 answer=_ti_answer("task_instances[]")),
@@ -585,7 +592,7 @@ ROUTES: Mapping[str, Route] = _frozen({
                             answer=Answer(status=201)),
     "get_variable": Route("get_variable", "GET /variables/{variable_key}", answer=Answer()),
     "patch_variable": Route(
-        "patch_variable", "PATCH /variables/{variable_key}", param_values={"update_mask": _MASK},
+        "patch_variable", "PATCH /variables/{variable_key}", param_values={"update_mask": (*_MASK, "val_as_value")},
         body=Body(fills={"key": "the path's variable_key when the body lacks it",
                          "value": _NEEDED + ", even with an update_mask"}),
         answer=Answer()),
@@ -774,7 +781,7 @@ V2_EXTRA_PARAMS: Mapping[str, tuple[str, ...]] = _frozen({
     ),
     "get_permissions": ("order_by",),
     "get_pools": ("pool_name_pattern", "pool_name_prefix_pattern"),
-    "get_providers": ("limit", "offset"),
+    "get_providers": ("offset",),
     "get_task_instance_dependencies": ("map_index",),
     "get_task_instance_tries": ("map_index",),
     "get_task_instance_try_details": ("map_index",),

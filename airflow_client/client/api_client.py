@@ -9,13 +9,14 @@ here into the declared model, or raised as an `ApiException`.
 from __future__ import annotations
 
 import atexit
+import functools
 import io
 import json
 import logging
 import threading
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
@@ -240,10 +241,26 @@ class ApiClient:
             # Airflow 3 answers this only in JSON: the text asked for is made from it.
             extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
         self._address(request, self._api_root(prepared.api), extra)
-        answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text)
+        adapt: Callable[[Any], Any] | None = None
+        if prepared.adapt is not None:
+            # An answer step may ask for more of the answer: the same request, other query values.
+            step, fetch = prepared.adapt, functools.partial(self._again, request, options)
+
+            def adapt(data: Any) -> Any:
+                return step(data, fetch)
+        answer = _Answer(op.name, op.return_kind, op.accept, adapt=adapt, text_of=prepared.text)
         if options.get("async_req"):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
+
+    def _again(self, request: Request, options: dict[str, Any], params: dict[str, Any]) -> Any:
+        """`request` sent once more with `params` set in its query string (the others kept): the JSON answer."""
+        url, _, query = request.url.partition("?")
+        pairs = [pair for pair in query.split("&") if pair and unquote(pair.split("=", 1)[0]) not in params]
+        pairs += [f"{quote(name, safe='')}={quote(param_text(value), safe='')}" for name, value in params.items()]
+        again = Request(request.method, url + "?" + "&".join(pairs), dict(request.headers), request.body)
+        answer = _Answer(f"{request.method} {url}", None, ("application/json",))
+        return self.send(again, {"_request_timeout": options.get("_request_timeout")}, answer)
 
     def call_api(
         self,

@@ -24,7 +24,14 @@ from urllib.parse import quote
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
 from airflow_client.client.rest import Request
-from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
+from airflow_client.client.translations import (
+    ANSWER_STEPS,
+    BODY_STEPS,
+    RENAMING_STEPS,
+    TEXT_STEPS,
+    VALUE_STEPS,
+    Fetch,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,10 +79,13 @@ class Airflow3:
     - ``params``: parameter -> the name Airflow 3 gives it; None for one it does not take, left out
       of the request (an answer step does its work, or the answer is the same without it).
     - ``gone``: parameter -> why Airflow 3 cannot honour it: giving it is refused before sending.
-    - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through.
+    - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` (or `RENAMING_STEPS`)
+      its value goes through.
     - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
     - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps;
-      ``body_drop``: body fields Airflow 3 does not take (features it removed), left out.
+      ``body_drop``: body fields Airflow 3 does not take (features it removed), left out;
+      ``body_step``: the name of a step in `translations.BODY_STEPS` that completes the body (and the
+      call's parameters) before the rest.
     - ``dry_run``: the route for a call whose body asks for a dry run (`dry_run` true or left out, as
       Airflow 2 defaults it); the flag itself is then not sent.
     - ``answer``: the name of a step in `translations.ANSWER_STEPS` that shapes the answer like 2.x's.
@@ -97,6 +107,7 @@ class Airflow3:
         body_renames: dict[str, str] | None = None,
         body_values: dict[str, tuple[str, ...]] | None = None,
         body_drop: tuple[str, ...] = (),
+        body_step: str | None = None,
         dry_run: str | None = None,
         answer: str | None = None,
         text: str | None = None,
@@ -113,14 +124,16 @@ class Airflow3:
         self.body_renames = body_renames or {}
         self.body_values = body_values or {}
         self.body_drop = body_drop
+        self.body_step = body_step
         self.dry_run = dry_run
         self.answer = answer
         self.text = text
         self.new = new
         self.unavailable = unavailable
         steps = [*self.values.values(), *self.body_values.values()]
-        unknown = [step for names in steps for step in names if step not in VALUE_STEPS]
+        unknown = [step for names in steps for step in names if step not in VALUE_STEPS and step not in RENAMING_STEPS]
         unknown += [a for a in (answer,) if a is not None and a not in ANSWER_STEPS]
+        unknown += [b for b in (body_step,) if b is not None and b not in BODY_STEPS]
         unknown += [t for t in (text,) if t is not None and t not in TEXT_STEPS]
         if unknown:
             raise ValueError(f"unknown translation step(s): {', '.join(unknown)}")
@@ -136,12 +149,12 @@ class Prepared:
         self,
         request: Request,
         api: str = "v1",
-        adapt: Callable[[Any], Any] | None = None,
+        adapt: Callable[[Any, Fetch], Any] | None = None,
         text: Callable[[Any], str] | None = None,
     ) -> None:
         self.request = request
         self.api = api
-        self.adapt = adapt  # JSON answer -> the JSON 2.x answered
+        self.adapt = adapt  # (JSON answer, fetch) -> the JSON 2.x answered
         self.text = text  # JSON answer -> the text 2.x answered to `Accept: text/plain`
 
 
@@ -286,7 +299,7 @@ class Operation:
         if generation == 2 and not self.airflow2:
             raise ApiValueError(f"{name}() needs Airflow 3; this server runs Airflow 2, which has no such operation")
         api, method, path = "v1", self.method, self.path
-        adapt: Callable[[Any], Any] | None = None
+        adapt: Callable[[Any, Fetch], Any] | None = None
         text: Callable[[Any], str] | None = None
         if generation == 3:
             assert a3 is not None and a3.route is not None
@@ -298,6 +311,8 @@ class Operation:
             method, path = a3.route.split(" ", 1)
             if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
                 method, path = a3.dry_run.split(" ", 1)
+            if a3.body_step is not None and isinstance(body, dict):
+                BODY_STEPS[a3.body_step](body, checked)
             checked = self._for_airflow3(a3, checked)
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
@@ -348,7 +363,10 @@ class Operation:
             if wire is None:
                 continue
             for step in a3.values.get(key, ()):
-                value = VALUE_STEPS[step](value)
+                if step in VALUE_STEPS:
+                    value = VALUE_STEPS[step](value)
+                else:
+                    value = RENAMING_STEPS[step](value, a3.body_renames)
             out[wire] = value
         for wire, value in a3.defaults.items():
             out.setdefault(wire, value)
@@ -362,8 +380,9 @@ def _path_params(path: str) -> tuple[str, ...]:
     return tuple(re.findall(r"{(\w+)}", path))
 
 
-def _answer_step(step: Callable[[Any, dict[str, Any]], Any], args: dict[str, Any], data: Any) -> Any:
-    return step(data, args)
+def _answer_step(step: Callable[[Any, dict[str, Any], Fetch], Any], args: dict[str, Any], data: Any,
+                 fetch: Fetch) -> Any:
+    return step(data, args, fetch)
 
 
 def _asks_text(options: dict[str, Any]) -> bool:

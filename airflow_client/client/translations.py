@@ -4,10 +4,14 @@ An endpoint's Airflow 3 declaration (`endpoint.Airflow3`) names the steps its ca
 plain function of JSON-ready data, here, so every endpoint that needs one shares it.
 
 - value steps turn a 2.x argument or body field into what Airflow 3 takes (`one_item_list`: a sort
-  key as a list);
+  key as a list); a renaming step also reads the declaration's body renames (`body_renames`);
+- body steps complete a 2.x request body, and the call's parameters, where Airflow 3 wants more of
+  it than 2.x did (`complete_pool_patch`);
 - answer steps turn an Airflow 3 answer into the shape of the 2.x model the method returns
   (`first_of_collection`, `structured_log_to_text`, ...); they also get the call's arguments, by
-  their 2.x names, for the steps that finish work Airflow 3 no longer does (`page_locally`);
+  their 2.x names, for the steps that finish work Airflow 3 no longer does (`page_locally`), and a
+  `fetch` that sends the call again with other query parameters, for the answer Airflow 3 pages
+  where 2.x did not (`every_page`);
 - text steps give the text a 2.x call asked for with `Accept: text/plain` where Airflow 3 answers
   only JSON.
 """
@@ -15,6 +19,9 @@ plain function of JSON-ready data, here, so every endpoint that needs one shares
 from __future__ import annotations
 
 from typing import Any, Callable
+
+# The call sent again with these query parameters set (the others kept): its JSON answer.
+Fetch = Callable[[dict[str, Any]], Any]
 
 
 def one_item_list(value: Any) -> Any:
@@ -48,16 +55,59 @@ def comma_joined(value: Any) -> Any:
     return ",".join(str(v) for v in value) if isinstance(value, list) else value
 
 
+def val_as_value(value: Any) -> Any:
+    """Airflow 2.11.2 knew a variable's value as `val` in update_mask (and refused `value`); Airflow 3
+    takes `value` and would skip `val` without a word."""
+    if isinstance(value, list):
+        return ["value" if v == "val" else v for v in value]
+    return value
+
+
 VALUE_STEPS: dict[str, Callable[[Any], Any]] = {
     "comma_split": comma_split,
     "comma_joined": comma_joined,
     "one_item_list": one_item_list,
     "logical_date_sort_key": logical_date_sort_key,
     "none_as_null": none_as_null,
+    "val_as_value": val_as_value,
 }
 
 
-def first_of_collection(data: Any, args: dict[str, Any]) -> Any:
+def body_renames(value: Any, renames: dict[str, str]) -> Any:
+    """A list of body field names (an update_mask) under the names the renamed body gives them."""
+    if isinstance(value, list):
+        return [renames.get(v, v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+# Value steps that also read the declaration's body renames.
+RENAMING_STEPS: dict[str, Callable[[Any, dict[str, str]], Any]] = {"body_renames": body_renames}
+
+
+def complete_pool_patch(body: dict[str, Any], values: dict[str, Any]) -> None:
+    """Airflow 3 checks every pool PATCH body as a whole pool (name, slots and include_deferred), even
+    with an update_mask; 2.x took any subset. The fields 2.x left out are filled, and kept out of the
+    change: a call without a mask gets one naming the fields it sent, as 2.x wrote those and kept the
+    others. The name is never in that mask: Airflow 3 takes it only when it is the path's."""
+    if values.get("update_mask") is None:
+        sent = [k for k in body if k != "name"]
+        if not sent:
+            return  # nothing to write: the body goes as it is, and Airflow 3 says what it lacks
+        values["update_mask"] = sent
+    mask = set(values["update_mask"])
+    # Airflow 3 refuses a body name that is not the path's; slots and include_deferred are
+    # placeholders that the mask leaves unwritten.
+    for field, filler in (("name", values.get("pool_name")), ("slots", 0), ("include_deferred", False)):
+        if field not in body and field not in mask:
+            body[field] = filler
+
+
+BODY_STEPS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
+    "complete_pool_patch": complete_pool_patch,
+}
+
+
+def first_of_collection(data: Any, args: dict[str, Any], fetch: Fetch) -> Any:
     """Airflow 3 answers a PATCH of a task instance with the collection of those it changed."""
     if isinstance(data, dict):
         items = data.get("task_instances")
@@ -90,21 +140,21 @@ def log_records_text(content: Any) -> str:
     return "".join(_log_line(record) + "\n" for record in content)
 
 
-def structured_log_to_text(data: Any, args: dict[str, Any]) -> Any:
+def structured_log_to_text(data: Any, args: dict[str, Any], fetch: Fetch) -> Any:
     """Airflow 3 answers a log as structured records; 2.x scripts print `content` as text."""
     if isinstance(data, dict) and not isinstance(data.get("content"), str):
         data["content"] = log_records_text(data.get("content"))
     return data
 
 
-def extra_links_as_airflow2(data: Any, args: dict[str, Any]) -> Any:
+def extra_links_as_airflow2(data: Any, args: dict[str, Any], fetch: Fetch) -> Any:
     """Airflow 3 answers `{"extra_links": {name: url}, ...}`; Airflow 2.11 answered `{name: url}` itself."""
     if isinstance(data, dict) and isinstance(data.get("extra_links"), dict):
         return data["extra_links"]
     return data
 
 
-def page_locally(data: Any, args: dict[str, Any]) -> Any:
+def page_locally(data: Any, args: dict[str, Any], fetch: Fetch) -> Any:
     """Airflow 3 answers every try at once: the call's order_by, offset and limit are applied here."""
     if not isinstance(data, dict) or not isinstance(data.get("task_instances"), list):
         return data
@@ -127,11 +177,36 @@ def page_locally(data: Any, args: dict[str, Any]) -> Any:
     return data
 
 
-ANSWER_STEPS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
+# At most this many pages make one answer: a bound on the calls, whatever totals a server reports.
+MOST_PAGES = 100
+
+
+def every_page(data: Any, args: dict[str, Any], fetch: Fetch) -> Any:
+    """Airflow 3 pages a list that 2.x answered whole: the following pages are asked for, one call
+    each from the offset reached, and joined into the first (at most MOST_PAGES in all)."""
+    if not isinstance(data, dict) or not isinstance(data.get("total_entries"), int):
+        return data
+    field = next((k for k, v in data.items() if isinstance(v, list)), None)
+    if field is None:
+        return data
+    items = data[field]
+    pages = 1
+    while len(items) < data["total_entries"] and pages < MOST_PAGES:
+        page = fetch({"offset": len(items)})
+        more = page.get(field) if isinstance(page, dict) else None
+        if not isinstance(more, list) or not more:
+            break  # the list shrank meanwhile: what was read is the answer
+        items.extend(more)
+        pages += 1
+    return data
+
+
+ANSWER_STEPS: dict[str, Callable[[Any, dict[str, Any], Fetch], Any]] = {
     "first_of_collection": first_of_collection,
     "structured_log_to_text": structured_log_to_text,
     "extra_links_as_airflow2": extra_links_as_airflow2,
     "page_locally": page_locally,
+    "every_page": every_page,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import endpoint
+from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class ProviderApi(Api):
     @endpoint(
         "GET /providers",
         returns="dict[str, Any]",
+        airflow3=Airflow3("GET /providers", fixed={"limit": 100}, answer="every_page"),
     )
     def get_providers(
         self,
