@@ -273,6 +273,10 @@ _PAUSE_NEEDED = {"is_paused": "the caller's value; v2 answers 422 without it, an
 
 _RUN_FILTERS = {"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"}
 
+_MASKED = "v2 answers the password and secret-looking keys of extra masked as *** (2.x left the password out)"
+_EXTRA = "extra must be the text of a JSON object (2.x stored any text); " + _MASKED
+_BUNDLE_FILE = "filename is relative to the DAG bundle that bundle_name names (2.x gave the absolute path)"
+
 # ---------------------------------------------------------------------------------------------------
 # The table
 
@@ -286,8 +290,8 @@ ROUTES: Mapping[str, Route] = _frozen({
     "get_connections": Route("get_connections", "GET /connections", param_values={"order_by": _ORDER},
                              answer=Answer()),
     "post_connection": Route("post_connection", "POST /connections", body=Body(fills=_CONNECTION_NEEDS),
-                             answer=Answer(status=201)),
-    "get_connection": Route("get_connection", "GET /connections/{connection_id}", answer=Answer()),
+                             answer=Answer(status=201), note=_EXTRA),
+    "get_connection": Route("get_connection", "GET /connections/{connection_id}", answer=Answer(), note=_MASKED),
     "patch_connection": Route("patch_connection", "PATCH /connections/{connection_id}",
                               param_values={"update_mask": _MASK},
                               body=Body(fills={"connection_id": "the path's connection_id when the body lacks it",
@@ -488,13 +492,16 @@ ROUTES: Mapping[str, Route] = _frozen({
         param_values={"order_by": _ORDER_LOGICAL, "included_events": ("comma_split",),
                       "excluded_events": ("comma_split",)},
         answer=Answer(renames={"event_logs[].logical_date": "event_logs[].execution_date"}),
+        note="v2 logs a REST API action under its v2 operation name (post_pool, trigger_dag_run) where 2.x "
+        "wrote api.<v1 operation>",
     ),
     "get_event_log": Route("get_event_log", "GET /eventLogs/{event_log_id}",
                            answer=Answer(renames={"logical_date": "execution_date"})),
     # --- ImportError
     "get_import_errors": Route("get_import_errors", "GET /importErrors", param_values={"order_by": _ORDER},
-                               answer=Answer()),
-    "get_import_error": Route("get_import_error", "GET /importErrors/{import_error_id}", answer=Answer()),
+                               answer=Answer(), note=_BUNDLE_FILE),
+    "get_import_error": Route("get_import_error", "GET /importErrors/{import_error_id}", answer=Answer(),
+                              note=_BUNDLE_FILE),
     # --- Monitoring
     "get_health": Route("get_health", "GET /monitor/health", answer=Answer()),
     "get_version": Route("get_version", "GET /version", answer=Answer()),
@@ -504,7 +511,8 @@ ROUTES: Mapping[str, Route] = _frozen({
         "plugins[].executors": "v2's plugin description has no executors list",
         "plugins[].ti_deps": "v2's plugin description has no ti_deps list",
     })),
-    "get_pools": Route("get_pools", "GET /pools", param_values={"order_by": _ORDER}, answer=Answer()),
+    "get_pools": Route("get_pools", "GET /pools", param_values={"order_by": _ORDER}, answer=Answer(),
+                       note="v2 sorts pools by name or id only: another order_by key answers 400"),
     "post_pool": Route("post_pool", "POST /pools", body=Body(fills={"name": _NEEDED, "slots": _NEEDED}),
                        answer=Answer(status=201)),
     "get_pool": Route("get_pool", "GET /pools/{pool_name}", answer=Answer()),
@@ -589,7 +597,8 @@ ROUTES: Mapping[str, Route] = _frozen({
     # --- Variable
     "get_variables": Route("get_variables", "GET /variables", param_values={"order_by": _ORDER}, answer=Answer()),
     "post_variables": Route("post_variable", "POST /variables", body=Body(fills=_VARIABLE_NEEDS),
-                            answer=Answer(status=201)),
+                            answer=Answer(status=201),
+                            note="a key already in use answers 409 and the variable is kept (2.x overwrote it)"),
     "get_variable": Route("get_variable", "GET /variables/{variable_key}", answer=Answer()),
     "patch_variable": Route(
         "patch_variable", "PATCH /variables/{variable_key}", param_values={"update_mask": (*_MASK, "val_as_value")},
@@ -601,7 +610,9 @@ ROUTES: Mapping[str, Route] = _frozen({
     "get_xcom_entries": Route("get_xcom_entries", "GET " + _TI + "/xcomEntries",
                               answer=Answer(renames={"xcom_entries[].logical_date": "xcom_entries[].execution_date"})),
     "get_xcom_entry": Route("get_xcom_entry", "GET " + _TI + "/xcomEntries/{xcom_key}", defaults={"stringify": True},
-                            answer=Answer(renames={"logical_date": "execution_date"})),
+                            answer=Answer(renames={"logical_date": "execution_date"}),
+                            note="deserialize needs no server setting (2.x refused it unless [api] "
+                            "enable_xcom_deserialize_support was on)"),
     # --- Users, roles and permissions: the FAB auth manager's API, not the core v2 one
     "get_roles": Route("get_roles", "GET /roles", base=FAB, answer=Answer()),
     "post_role": Route("create_role", "POST /roles", base=FAB, body=Body(fills={"name": _NEEDED}), answer=Answer()),
