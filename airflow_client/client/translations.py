@@ -89,15 +89,16 @@ def complete_pool_patch(body: dict[str, Any], values: dict[str, Any]) -> None:
     with an update_mask; 2.x took any subset. The fields 2.x left out are filled, and kept out of the
     change: a call without a mask gets one naming the fields it sent, as 2.x wrote those and kept the
     others. The name is never in that mask: Airflow 3 takes it only when it is the path's."""
-    if values.get("update_mask") is None:
+    if not values.get("update_mask"):  # 2.x read an empty mask as none
         sent = [k for k in body if k != "name"]
         if not sent:
             return  # nothing to write: the body goes as it is, and Airflow 3 says what it lacks
         values["update_mask"] = sent
     mask = set(values["update_mask"])
-    # Airflow 3 refuses a body name that is not the path's; slots and include_deferred are
-    # placeholders that the mask leaves unwritten.
-    for field, filler in (("name", values.get("pool_name")), ("slots", 0), ("include_deferred", False)):
+    # The path's name is the only one Airflow 3 takes, so writing it changes nothing; slots and
+    # include_deferred are placeholders that the mask leaves unwritten.
+    body.setdefault("name", values.get("pool_name"))
+    for field, filler in (("slots", 0), ("include_deferred", False)):
         if field not in body and field not in mask:
             body[field] = filler
 

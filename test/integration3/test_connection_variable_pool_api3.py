@@ -332,6 +332,12 @@ def test_pool_round_trip_with_include_deferred_and_2x_patches(pools, cleanup):
     # Without a mask the fields sent are written and the others kept, as in 2.x.
     patched = pools.patch_pool(name, {"name": name, "slots": 6})
     assert (patched.slots, patched.description, patched.include_deferred) == (6, "only words", True)
+    # A mask may name the name, which Airflow 3 leaves as it is: it takes only the path's.
+    patched = pools.patch_pool(name, {"name": name, "slots": 8}, update_mask=["name", "slots"])
+    assert (patched.name, patched.slots, patched.include_deferred) == (name, 8, True)
+    # An empty mask is no mask, as in 2.x.
+    patched = pools.patch_pool(name, {"name": name, "description": "again"}, update_mask=[])
+    assert (patched.slots, patched.description, patched.include_deferred) == (8, "again", True)
     patched = pools.patch_pool(name, {"name": name, "slots": 7, "description": "new words", "include_deferred": False})
     assert (patched.slots, patched.description, patched.include_deferred) == (7, "new words", False)
     got = pools.get_pool(name)

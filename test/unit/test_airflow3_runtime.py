@@ -399,7 +399,7 @@ def test_a_masked_pool_patch_gets_the_whole_pool_airflow_3_checks_with_the_fille
         api.patch_pool("p", {"name": "p"}, update_mask=["description"])
         assert server.seen[-1].json() == {"pool": "p", "slots": 0, "include_deferred": False}
         api.patch_pool("p", {"slots": 3}, update_mask=["slots", "include_deferred"])
-        assert server.seen[-1].json() == {"pool": "p", "slots": 3}
+        assert server.seen[-1].json() == {"slots": 3, "pool": "p"}
         # Mask entries follow the body's renames.
         api.patch_pool("p", {"name": "p", "slots": 1}, update_mask=["name", "slots"])
         assert server.seen[-1].query == {"update_mask": ["pool", "slots"]}
@@ -418,6 +418,10 @@ def test_an_unmasked_pool_patch_writes_only_the_fields_sent_as_on_airflow_2(serv
         # Only a name: nothing to write, and nothing made up; the body goes as it is.
         api.patch_pool("p", {"name": "p"})
         assert server.seen[-1].query == {} and server.seen[-1].json() == {"pool": "p"}
+        # An empty mask was no mask to 2.x: the fillers are not written either.
+        api.patch_pool("p", {"name": "p", "description": "d"}, update_mask=[])
+        assert server.seen[-1].query == {"update_mask": ["description"]}
+        assert server.seen[-1].json() == {"pool": "p", "description": "d", "slots": 0, "include_deferred": False}
 
 
 def test_a_pool_patch_on_airflow_2_is_sent_as_given(server, config):
