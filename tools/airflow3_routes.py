@@ -493,7 +493,7 @@ ROUTES: Mapping[str, Route] = _frozen({
                       "excluded_events": ("comma_split",)},
         answer=Answer(renames={"event_logs[].logical_date": "event_logs[].execution_date"}),
         note="v2 logs a REST API action under its v2 operation name (post_pool, trigger_dag_run) where 2.x "
-        "wrote api.<v1 operation>",
+        "prefixed the v1 one with api. (api.post_dag_run)",
     ),
     "get_event_log": Route("get_event_log", "GET /eventLogs/{event_log_id}",
                            answer=Answer(renames={"logical_date": "execution_date"})),
