@@ -21,6 +21,7 @@ from airflow_client.client.translations import (
     ANSWER_STEPS,
     BODY_STEPS,
     LOOKUP_STEPS,
+    RENAMING_STEPS,
     TEXT_STEPS,
     VALUE_STEPS,
 )
@@ -46,7 +47,7 @@ RENAMED_BY_STEP = {
     "distinct_actions": {("name", "name")},
 }
 # Steps a declaration's `values` and `body_values` may name.
-KNOWN_VALUE_STEPS = {**VALUE_STEPS, **LOOKUP_STEPS}
+KNOWN_VALUE_STEPS = {**VALUE_STEPS, **RENAMING_STEPS, **LOOKUP_STEPS}
 # The route map's answer adapters under the client's step names.
 ANSWER_NAMES = {"extra_links_from_mapping": "extra_links_as_airflow2"}
 # Renamed answer fields every model concerned reads under both names (tools/generate.py SERVER_NAMES).
@@ -228,8 +229,8 @@ def render_doc(methods: dict[str, str]) -> str:
         "`ApiClient.server` says which it found. On Airflow 3 a username and password are exchanged for a token",
         "(`POST /auth/token`), renewed before it expires and once when refused; an `access_token` is sent as given.",
         "",
-        f"**{len(declared)} of the {len(ROUTES)} methods are routed to Airflow 3 today** (`test/integration3` holds",
-        "their tests against a real Airflow 3.3.2). Each of the others has an Airflow 3 counterpart,",
+        f"**{len(declared)} of the {len(ROUTES)} methods are routed to Airflow 3 today**, all of them exercised",
+        "against a real Airflow 3.3.2 by `test/integration3`. Each of the others has an Airflow 3 counterpart,",
         "listed below with what the client still lacks to reach it; called on Airflow 3, such a",
         "method is refused before anything is sent, with an error that says so.",
         "",

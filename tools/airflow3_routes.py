@@ -141,6 +141,9 @@ ADAPTERS: Mapping[str, str] = _frozen({
     "set_state_to_patch": "the run (dag_run_id, or the run whose logical date is execution_date) and task_id "
     "move into the path of a task-instance PATCH; dry_run picks the dry_run route",
     "dataset_uri_to_asset_id": "dataset_uri is replaced by asset_id, found as asset_id_for_uri does",
+    "complete_pool_patch": "v2 checks every body as a whole pool (name, slots, include_deferred), even with an "
+    "update_mask: the fields the call leaves out are filled and kept out of the mask; a call without a mask "
+    "gets one naming the fields it sent (2.x wrote those and kept the others)",
     # answer side
     "first_of_collection": "v2 answers a collection of the patched task instances; the v1 model is the first",
     "structured_log_to_text": "the structured log records are joined into the text 2.x returned",
@@ -166,6 +169,8 @@ VALUE_STEPS: Mapping[str, str] = _frozen({
     "exploded": "2.x sent the list comma-joined in one parameter; v2 takes the parameter repeated",
     "comma_joined": "the list is joined with commas into one string",
     "body_renames": "field names in the list follow the body's renames",
+    "val_as_value": "2.11.2 took the value as `val` in update_mask (and refused `value`); v2 takes `value` and "
+    "skips `val` without an error: `val` is sent as `value`",
     "none_as_null": "the state \"none\" (2.x's name for no state) is sent as null, which v2's body takes instead",
     "asset_id_for_uri": "the dataset URI is looked up among the assets (get_assets by uri_pattern, keeping the "
     "exact match) and the asset's id is sent; an error names the URI when no asset, or more than one (an "
@@ -275,6 +280,10 @@ _NOTHING_QUEUED = "nothing queued is answered with an empty list, where 2.x answ
 
 _RUN_FILTERS = {"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"}
 
+_MASKED = "v2 answers the password and secret-looking keys of extra masked as *** (2.x left the password out)"
+_EXTRA = "extra must be the text of a JSON object (2.x stored any text); " + _MASKED
+_BUNDLE_FILE = "filename is relative to the DAG bundle that bundle_name names (2.x gave the absolute path)"
+
 # ---------------------------------------------------------------------------------------------------
 # The table
 
@@ -288,8 +297,8 @@ ROUTES: Mapping[str, Route] = _frozen({
     "get_connections": Route("get_connections", "GET /connections", param_values={"order_by": _ORDER},
                              answer=Answer()),
     "post_connection": Route("post_connection", "POST /connections", body=Body(fills=_CONNECTION_NEEDS),
-                             answer=Answer(status=201)),
-    "get_connection": Route("get_connection", "GET /connections/{connection_id}", answer=Answer()),
+                             answer=Answer(status=201), note=_EXTRA),
+    "get_connection": Route("get_connection", "GET /connections/{connection_id}", answer=Answer(), note=_MASKED),
     "patch_connection": Route("patch_connection", "PATCH /connections/{connection_id}",
                               param_values={"update_mask": _MASK},
                               body=Body(fills={"connection_id": "the path's connection_id when the body lacks it",
@@ -494,13 +503,16 @@ ROUTES: Mapping[str, Route] = _frozen({
         param_values={"order_by": _ORDER_LOGICAL, "included_events": ("comma_split",),
                       "excluded_events": ("comma_split",)},
         answer=Answer(renames={"event_logs[].logical_date": "event_logs[].execution_date"}),
+        note="v2 logs a REST API action under its v2 operation name (post_pool, trigger_dag_run) where 2.x "
+        "prefixed the v1 one with api. (api.post_dag_run)",
     ),
     "get_event_log": Route("get_event_log", "GET /eventLogs/{event_log_id}",
                            answer=Answer(renames={"logical_date": "execution_date"})),
     # --- ImportError
     "get_import_errors": Route("get_import_errors", "GET /importErrors", param_values={"order_by": _ORDER},
-                               answer=Answer()),
-    "get_import_error": Route("get_import_error", "GET /importErrors/{import_error_id}", answer=Answer()),
+                               answer=Answer(), note=_BUNDLE_FILE),
+    "get_import_error": Route("get_import_error", "GET /importErrors/{import_error_id}", answer=Answer(),
+                              note=_BUNDLE_FILE),
     # --- Monitoring
     "get_health": Route("get_health", "GET /monitor/health", answer=Answer()),
     "get_version": Route("get_version", "GET /version", answer=Answer()),
@@ -510,15 +522,18 @@ ROUTES: Mapping[str, Route] = _frozen({
         "plugins[].executors": "v2's plugin description has no executors list",
         "plugins[].ti_deps": "v2's plugin description has no ti_deps list",
     })),
-    "get_pools": Route("get_pools", "GET /pools", param_values={"order_by": _ORDER}, answer=Answer()),
+    "get_pools": Route("get_pools", "GET /pools", param_values={"order_by": _ORDER}, answer=Answer(),
+                       note="v2 sorts pools by name or id only: another order_by key answers 400"),
     "post_pool": Route("post_pool", "POST /pools", body=Body(fills={"name": _NEEDED, "slots": _NEEDED}),
                        answer=Answer(status=201)),
     "get_pool": Route("get_pool", "GET /pools/{pool_name}", answer=Answer()),
     "patch_pool": Route("patch_pool", "PATCH /pools/{pool_name}",
                         param_values={"update_mask": ("exploded", "body_renames")},
-                        body=Body(renames={"name": "pool"}), answer=Answer()),
+                        body=Body(renames={"name": "pool"}, adapter="complete_pool_patch"), answer=Answer(),
+                        note="v2 takes the body's name only when it is the path's: a pool cannot be renamed"),
     "delete_pool": Route("delete_pool", "DELETE /pools/{pool_name}"),
-    "get_providers": Route("get_providers", "GET /providers", answer=Answer(adapter="every_page")),
+    "get_providers": Route("get_providers", "GET /providers", fixed={"limit": V2_LIMIT_CAP},
+                           answer=Answer(adapter="every_page")),
     # --- TaskInstance
     "get_task_instances": Route("get_task_instances", "GET " + _TI.rsplit("/", 1)[0], params=dict(_RUN_FILTERS),
                                 answer=_ti_answer("task_instances[]")),
@@ -593,10 +608,11 @@ ROUTES: Mapping[str, Route] = _frozen({
     # --- Variable
     "get_variables": Route("get_variables", "GET /variables", param_values={"order_by": _ORDER}, answer=Answer()),
     "post_variables": Route("post_variable", "POST /variables", body=Body(fills=_VARIABLE_NEEDS),
-                            answer=Answer(status=201)),
+                            answer=Answer(status=201),
+                            note="a key already in use answers 409 and the variable is kept (2.x overwrote it)"),
     "get_variable": Route("get_variable", "GET /variables/{variable_key}", answer=Answer()),
     "patch_variable": Route(
-        "patch_variable", "PATCH /variables/{variable_key}", param_values={"update_mask": _MASK},
+        "patch_variable", "PATCH /variables/{variable_key}", param_values={"update_mask": (*_MASK, "val_as_value")},
         body=Body(fills={"key": "the path's variable_key when the body lacks it",
                          "value": _NEEDED + ", even with an update_mask"}),
         answer=Answer()),
@@ -605,7 +621,9 @@ ROUTES: Mapping[str, Route] = _frozen({
     "get_xcom_entries": Route("get_xcom_entries", "GET " + _TI + "/xcomEntries",
                               answer=Answer(renames={"xcom_entries[].logical_date": "xcom_entries[].execution_date"})),
     "get_xcom_entry": Route("get_xcom_entry", "GET " + _TI + "/xcomEntries/{xcom_key}", defaults={"stringify": True},
-                            answer=Answer(renames={"logical_date": "execution_date"})),
+                            answer=Answer(renames={"logical_date": "execution_date"}),
+                            note="deserialize needs no server setting (2.x refused it unless [api] "
+                            "enable_xcom_deserialize_support was on)"),
     # --- Users, roles and permissions: the FAB auth manager's API, not the core v2 one
     "get_roles": Route("get_roles", "GET /roles", base=FAB, answer=Answer()),
     "post_role": Route("create_role", "POST /roles", base=FAB, body=Body(fills={"name": _NEEDED}), answer=Answer()),
@@ -789,7 +807,7 @@ V2_EXTRA_PARAMS: Mapping[str, tuple[str, ...]] = _frozen({
     ),
     "get_permissions": ("order_by",),
     "get_pools": ("pool_name_pattern", "pool_name_prefix_pattern"),
-    "get_providers": ("limit", "offset"),
+    "get_providers": ("offset",),
     "get_task_instance_dependencies": ("map_index",),
     "get_task_instance_tries": ("map_index",),
     "get_task_instance_try_details": ("map_index",),

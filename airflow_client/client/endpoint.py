@@ -29,6 +29,7 @@ from airflow_client.client.translations import (
     ANSWER_STEPS,
     BODY_STEPS,
     LOOKUP_STEPS,
+    RENAMING_STEPS,
     TEXT_STEPS,
     VALUE_STEPS,
     Get,
@@ -136,7 +137,8 @@ class Airflow3:
         self.new = new
         self.unavailable = unavailable
         steps = [*self.values.values(), *self.body_values.values()]
-        unknown = [step for names in steps for step in names if step not in VALUE_STEPS and step not in LOOKUP_STEPS]
+        known = VALUE_STEPS.keys() | RENAMING_STEPS.keys() | LOOKUP_STEPS.keys()
+        unknown = [step for names in steps for step in names if step not in known]
         unknown += [b for b in (body_adapter,) if b is not None and b not in BODY_STEPS]
         unknown += [a for a in (answer,) if a is not None and a not in ANSWER_STEPS and a not in ANSWER_LOOKUP_STEPS]
         unknown += [t for t in (text,) if t is not None and t not in TEXT_STEPS]
@@ -330,14 +332,13 @@ class Operation:
         api, method, path = "v1", self.method, self.path
         adapt: Callable[[Any], Any] | None = None
         text: Callable[[Any], str] | None = None
+        ask: Get = get if get is not None else functools.partial(_cannot_ask, name)
         if generation == 3:
             assert a3 is not None and a3.route is not None
             api = a3.api
-            ask: Get = get if get is not None else functools.partial(_cannot_ask, name)
-            if a3.answer in ANSWER_LOOKUP_STEPS:
-                adapt = functools.partial(_answer_lookup_step, ANSWER_LOOKUP_STEPS[a3.answer], dict(checked), ask)
-            elif a3.answer is not None:
-                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], dict(checked))
+            answer_args = dict(checked)  # the call's arguments by their 2.x names, for the answer steps
+            if a3.answer is not None and a3.answer not in ANSWER_LOOKUP_STEPS:
+                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], answer_args)
             if a3.text is not None and _asks_text(options):
                 text = TEXT_STEPS[a3.text]
             method, path = a3.route.split(" ", 1)
@@ -347,7 +348,7 @@ class Operation:
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
                     if field in body:
-                        body[field] = self._through(steps, body[field], ask)
+                        body[field] = self._through(steps, body[field], ask, a3.body_renames)
                 if a3.body_adapter is not None:
                     moved = BODY_STEPS[a3.body_adapter](body, dict(checked), ask)
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
@@ -365,6 +366,9 @@ class Operation:
             if segment in (".", ".."):  # left literal, URL normalisation would remove the segment
                 segment = segment.replace(".", "%2E")
             path = path.replace("{" + key + "}", segment)
+        if generation == 3 and a3 is not None and a3.answer in ANSWER_LOOKUP_STEPS:
+            # Made here, where the path is known: a step may read more of the list this call is on.
+            adapt = functools.partial(_answer_lookup_step, ANSWER_LOOKUP_STEPS[a3.answer], answer_args, ask, path)
         query: list[str] = []
         for key, value in checked.items():
             if isinstance(value, (list, tuple)):
@@ -402,10 +406,15 @@ class Operation:
         return Prepared(Request(method, path, headers, payload), api, adapt, text)
 
     @staticmethod
-    def _through(steps: tuple[str, ...], value: Any, get: Get) -> Any:
-        """A value after its value and look-up steps, in their order."""
+    def _through(steps: tuple[str, ...], value: Any, get: Get, renames: dict[str, str]) -> Any:
+        """A value after its value, renaming and look-up steps, in their order."""
         for step in steps:
-            value = VALUE_STEPS[step](value) if step in VALUE_STEPS else LOOKUP_STEPS[step](value, get)
+            if step in VALUE_STEPS:
+                value = VALUE_STEPS[step](value)
+            elif step in RENAMING_STEPS:
+                value = RENAMING_STEPS[step](value, renames)
+            else:
+                value = LOOKUP_STEPS[step](value, get)
         return value
 
     def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any], get: Get) -> dict[str, Any]:
@@ -418,7 +427,7 @@ class Operation:
             if wire is None:
                 continue
             if key in a3.values:
-                value = self._through(a3.values[key], value, get)
+                value = self._through(a3.values[key], value, get, a3.body_renames)
             out[wire] = value
         for wire, value in a3.defaults.items():
             out.setdefault(wire, value)
@@ -441,9 +450,9 @@ def _answer_step(step: Callable[[Any, dict[str, Any]], Any], args: dict[str, Any
 
 
 def _answer_lookup_step(
-    step: Callable[[Any, dict[str, Any], Get], Any], args: dict[str, Any], get: Get, data: Any
+    step: Callable[[Any, dict[str, Any], Get, str], Any], args: dict[str, Any], get: Get, path: str, data: Any
 ) -> Any:
-    return step(data, args, get)
+    return step(data, args, get, path)
 
 
 def _asks_text(options: dict[str, Any]) -> bool:

@@ -4,22 +4,22 @@ An endpoint's Airflow 3 declaration (`endpoint.Airflow3`) names the steps its ca
 plain function of JSON-ready data, here, so every endpoint that needs one shares it.
 
 - value steps turn a 2.x argument or body field into what Airflow 3 takes (`one_item_list`: a sort
-  key as a list);
-- answer steps turn an Airflow 3 answer into the shape of the 2.x model the method returns
-  (`first_of_collection`, `structured_log_to_text`, ...); they also get the call's arguments, by
-  their 2.x names, for the steps that finish work Airflow 3 no longer does (`page_locally`);
-- text steps give the text a 2.x call asked for with `Accept: text/plain` where Airflow 3 answers
-  only JSON;
+  key as a list); a renaming step also reads the declaration's body renames (`body_renames`, for an
+  update_mask that names body fields);
 - look-up steps are value steps that must ask the server first (the DAG behind a file token): they
   get a `Get`, one GET through the calling client, and are named in a declaration's `values` and
   `body_values` as any value step is;
-- body steps reshape a whole request body and may move some of its fields into the path or query
-  (`set_state_to_patch`); they get the call's arguments and a `Get` as well;
+- body steps reshape or complete a whole request body and may give path or query values taken from
+  it (`set_state_to_patch`, `complete_pool_patch`); they get the call's arguments and a `Get` as well;
+- answer steps turn an Airflow 3 answer into the shape of the 2.x model the method returns
+  (`first_of_collection`, `structured_log_to_text`, ...); they also get the call's arguments, by
+  their 2.x names, for the steps that finish work Airflow 3 no longer does (`page_locally`);
 - answer look-up steps are answer steps that need more than the one answer (the URIs of the assets
-  that queued events name by id, every page of the FAB auth manager's permission pairs): they get a
-  `Get` too.
+  that queued events name by id, the rest of a list Airflow 3 pages where 2.x answered it whole):
+  they get a `Get` and the path of the call too;
+- text steps give the text a 2.x call asked for with `Accept: text/plain` where Airflow 3 answers
+  only JSON.
 """
-
 from __future__ import annotations
 
 import base64
@@ -37,7 +37,6 @@ Get = Callable[[str, dict[str, Any]], Any]
 is sent repeated): Airflow 3's REST API, or the FAB auth manager's for its calls; made by the client of
 that call, with its credentials; answers the decoded JSON and raises its `ApiException` on an error
 answer."""
-
 
 def one_item_list(value: Any) -> Any:
     """Airflow 3 takes several sort keys where 2.x took one."""
@@ -70,13 +69,33 @@ def comma_joined(value: Any) -> Any:
     return ",".join(str(v) for v in value) if isinstance(value, list) else value
 
 
+def val_as_value(value: Any) -> Any:
+    """Airflow 2.11.2 knew a variable's value as `val` in update_mask (and refused `value`); Airflow 3
+    takes `value` and would skip `val` without a word."""
+    if isinstance(value, list):
+        return ["value" if v == "val" else v for v in value]
+    return value
+
+
 VALUE_STEPS: dict[str, Callable[[Any], Any]] = {
     "comma_split": comma_split,
     "comma_joined": comma_joined,
     "one_item_list": one_item_list,
     "logical_date_sort_key": logical_date_sort_key,
     "none_as_null": none_as_null,
+    "val_as_value": val_as_value,
 }
+
+
+def body_renames(value: Any, renames: dict[str, str]) -> Any:
+    """A list of body field names (an update_mask) under the names the renamed body gives them."""
+    if isinstance(value, list):
+        return [renames.get(v, v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+# Value steps that also read the declaration's body renames.
+RENAMING_STEPS: dict[str, Callable[[Any, dict[str, str]], Any]] = {"body_renames": body_renames}
 
 
 def not_found(detail: str) -> NotFoundException:
@@ -126,20 +145,30 @@ def dag_id_for_file_token(value: Any, get: Get) -> Any:
 
 # Items per look-up request: the most Airflow 3 answers at once by default ([api] maximum_page_limit).
 _PAGE = 100
+# At most this many pages are read for one call: a bound on the requests, whatever totals a server reports.
+MOST_PAGES = 100
 
 
-def _every_item(get: Get, path: str, field: str, query: dict[str, Any]) -> list[Any]:
-    """Every item of a v2 list, page by page; stops at `total_entries` or at an empty page."""
-    items: list[Any] = []
-    while True:
+def _more_items(get: Get, path: str, field: str, query: dict[str, Any], items: list[Any], total: Any) -> list[Any]:
+    """`items` followed by the rest of a v2 list, page by page from where they end; stops at `total`
+    (`total_entries`), at an empty page or after MOST_PAGES pages in all (the one `items` came from counts)."""
+    for _ in range(MOST_PAGES - (1 if items else 0)):
+        if isinstance(total, int) and len(items) >= total:
+            break
         page = get(path, {**query, "limit": _PAGE, "offset": len(items)})
         more = page.get(field) if isinstance(page, dict) else None
         if not isinstance(more, list) or not more:
-            return items
+            break  # the list shrank meanwhile: what was read is the answer
         items += more
         total = page.get("total_entries")
-        if not isinstance(total, int) or len(items) >= total:
-            return items
+        if not isinstance(total, int):
+            break
+    return items
+
+
+def _every_item(get: Get, path: str, field: str, query: dict[str, Any]) -> list[Any]:
+    """Every item of a v2 list, page by page."""
+    return _more_items(get, path, field, query, [], None)
 
 
 def asset_id_for_uri(value: Any, get: Get) -> Any:
@@ -201,9 +230,31 @@ def set_state_to_patch(body: dict[str, Any], args: dict[str, Any], get: Get) -> 
     return {"dag_run_id": run_id, "task_id": task_id}
 
 
+def complete_pool_patch(body: dict[str, Any], args: dict[str, Any], get: Get) -> dict[str, Any]:
+    """Airflow 3 checks every pool PATCH body as a whole pool (name, slots and include_deferred), even
+    with an update_mask; 2.x took any subset. The fields 2.x left out are filled, and kept out of the
+    change: a call without a mask gets one naming the fields it sent, as 2.x wrote those and kept the
+    others. The name is never in that mask: Airflow 3 takes it only when it is the path's."""
+    moved: dict[str, Any] = {}
+    mask = args.get("update_mask")
+    if not mask:  # 2.x read an empty mask as none
+        mask = [k for k in body if k != "name"]
+        if not mask:
+            return moved  # nothing to write: the body goes as it is, and Airflow 3 says what it lacks
+        moved["update_mask"] = mask
+    # The path's name is the only one Airflow 3 takes, so writing it changes nothing; slots and
+    # include_deferred are placeholders that the mask leaves unwritten.
+    body.setdefault("name", args.get("pool_name"))
+    for field, filler in (("slots", 0), ("include_deferred", False)):
+        if field not in body and field not in mask:
+            body[field] = filler
+    return moved
+
+
 BODY_STEPS: dict[str, Callable[[dict[str, Any], dict[str, Any], Get], dict[str, Any]]] = {
     "logical_date_or_null": logical_date_or_null,
     "set_state_to_patch": set_state_to_patch,
+    "complete_pool_patch": complete_pool_patch,
 }
 
 
@@ -424,7 +475,7 @@ ANSWER_STEPS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
 }
 
 
-def queued_events_with_uri(data: Any, args: dict[str, Any], get: Get) -> Any:
+def queued_events_with_uri(data: Any, args: dict[str, Any], get: Get, path: str) -> Any:
     """Airflow 3 names the asset of a queued event by its id; 2.x by the dataset's URI.
 
     A call by URI knows it; the events of a DAG get theirs from the assets that DAG uses.
@@ -452,7 +503,7 @@ def queued_events_with_uri(data: Any, args: dict[str, Any], get: Get) -> Any:
     return data
 
 
-def distinct_actions(data: Any, args: dict[str, Any], get: Get) -> Any:
+def distinct_actions(data: Any, args: dict[str, Any], get: Get, path: str) -> Any:
     """The FAB auth manager lists (action, resource) pairs; 2.x listed the action names, paged.
 
     Every pair is read (the first page is the answer), the names kept once each in the order they
@@ -460,14 +511,7 @@ def distinct_actions(data: Any, args: dict[str, Any], get: Get) -> Any:
     """
     if not isinstance(data, dict) or not isinstance(data.get("actions"), list):
         return data
-    pairs = list(data["actions"])
-    total = data.get("total_entries")
-    while isinstance(total, int) and len(pairs) < total:
-        page = get("/permissions", {"limit": _PAGE, "offset": len(pairs)})
-        more = page.get("actions") if isinstance(page, dict) else None
-        if not isinstance(more, list) or not more:
-            break
-        pairs += more
+    pairs = _more_items(get, path, "actions", {}, list(data["actions"]), data.get("total_entries"))
     names: dict[str, None] = {}
     for pair in pairs:
         action = pair.get("action") if isinstance(pair, dict) else None
@@ -481,9 +525,21 @@ def distinct_actions(data: Any, args: dict[str, Any], get: Get) -> Any:
     return {"actions": [{"name": n} for n in shown], "total_entries": len(listed)}
 
 
-ANSWER_LOOKUP_STEPS: dict[str, Callable[[Any, dict[str, Any], Get], Any]] = {
+def every_page(data: Any, args: dict[str, Any], get: Get, path: str) -> Any:
+    """Airflow 3 pages a list that 2.x answered whole: the following pages are asked for, one call
+    each from the offset reached, and joined into the first."""
+    if not isinstance(data, dict) or not isinstance(data.get("total_entries"), int):
+        return data
+    field = next((k for k, v in data.items() if isinstance(v, list)), None)
+    if field is not None:
+        data[field] = _more_items(get, path, field, {}, data[field], data["total_entries"])
+    return data
+
+
+ANSWER_LOOKUP_STEPS: dict[str, Callable[[Any, dict[str, Any], Get, str], Any]] = {
     "queued_events_with_uri": queued_events_with_uri,
     "distinct_actions": distinct_actions,
+    "every_page": every_page,
 }
 
 

@@ -7,7 +7,12 @@ the same DAG ids and behaviour as the Airflow 2 tests' ``test/dags``.
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,7 +74,6 @@ def blocked_run3(airflow3: LocalAirflow3) -> str:
     return airflow3.trigger_run(BLOCKED_DAG)
 
 
-
 @pytest.fixture(scope="session")
 def plain_run3(airflow3: LocalAirflow3) -> str:
     """Run id of a ti_plain run of its own, finished successfully; for the modules that sort before
@@ -78,6 +82,18 @@ def plain_run3(airflow3: LocalAirflow3) -> str:
     state = airflow3.wait_for_run("ti_plain", run_id)
     if state != "success":
         pytest.fail(f"ti_plain run {run_id} ended {state}; scheduler log tail:\n{airflow3.log_tail('scheduler')}",
+                    pytrace=False)
+    return run_id
+
+
+@pytest.fixture(scope="session")
+def producer_run3(airflow3: LocalAirflow3) -> str:
+    """Run id of one finished dataset_producer run: XComs pushed by real tasks (a dict returned, a key
+    pushed by hand, a mapped task's values) and the event log entries of its task instances."""
+    run_id = airflow3.trigger_run("dataset_producer")
+    state = airflow3.wait_for_run("dataset_producer", run_id)
+    if state != "success":
+        pytest.fail(f"dataset_producer ended {state}; scheduler log tail:\n{airflow3.log_tail('scheduler')}",
                     pytrace=False)
     return run_id
 
@@ -93,3 +109,59 @@ def ti_states3(airflow3: LocalAirflow3) -> Callable[[str, str], dict[str, Any]]:
         return {ti["task_id"]: ti["state"] for ti in body["task_instances"]}
 
     return read
+
+
+_THIS_SERVER_ONLY = """\
+\"\"\"Written by the client's integration tests; removed when they are done with it.
+
+Other Airflow servers reading the same DAGs folder (parallel test sessions) find no DAG and no error
+here: only the server whose AIRFLOW_HOME is below sees its content.
+\"\"\"
+
+import os
+
+if os.environ.get("AIRFLOW_HOME") == {home!r}:
+    raise RuntimeError("broken on purpose by the client tests")
+"""
+
+
+def _import_error_files(airflow3: LocalAirflow3) -> set[str]:
+    status, body = airflow3.request("GET", "/importErrors?limit=100")
+    return {Path(e["filename"]).name for e in body.get("import_errors", [])} if status == 200 else set()
+
+
+@pytest.fixture(scope="module")
+def broken_dag_file3(airflow3: LocalAirflow3) -> Iterator[Path]:
+    """A DAG file in the shared test DAGs folder that fails to import on this session's server only,
+    listed by /importErrors; removed afterwards, and its import error waited away."""
+    path = TEST_DAGS3 / f"_session_{secrets.token_hex(4)}_broken.py"
+    partial = path.with_name(path.name + ".partial")  # the DAG processor reads *.py files only
+    try:
+        partial.write_text(_THIS_SERVER_ONLY.format(home=str(airflow3.home)), encoding="utf-8")
+        os.replace(partial, path)
+        deadline = time.monotonic() + 120
+        while path.name not in _import_error_files(airflow3):
+            if time.monotonic() > deadline:
+                pytest.fail(f"no import error for {path.name}; DAG processor log tail:\n"
+                            f"{airflow3.log_tail('dag_processor')}", pytrace=False)
+            time.sleep(0.5)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+        deadline = time.monotonic() + 60
+        while path.name in _import_error_files(airflow3) and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses: tests that create objects stay independent of each other."""
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def cleanup(airflow3: LocalAirflow3) -> Iterator[list[str]]:
+    """API paths to DELETE (as admin, with raw calls) once the test is over, whatever happened."""
+    paths: list[str] = []
+    yield paths
+    for path in paths:
+        airflow3.request("DELETE", path)

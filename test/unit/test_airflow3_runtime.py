@@ -7,15 +7,17 @@ import base64
 import json
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
 import airflow_client.client as client
-from airflow_client.client.api import pool_api
+from airflow_client.client.api import pool_api, provider_api, variable_api
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.exceptions import NotFoundException, UnauthorizedException
+from airflow_client.client.model.pool import Pool
+from airflow_client.client.translations import MOST_PAGES
 
 from .conftest import Answer, LoopbackServer, Seen
 
@@ -352,3 +354,170 @@ def test_a_batch_body_reaches_airflow_3_with_its_names_and_values(airflow3):
     seen = airflow3.server.seen[-1]
     assert seen.path == "/api/v2/dags/~/dagRuns/~/taskInstances/list"
     assert seen.json() == {"logical_date_gte": "2025-01-01T00:00:00+00:00", "state": [None, "failed"]}
+
+
+# -- steps of the 2.x ConnectionApi, VariableApi, PoolApi and ProviderApi ------------------------------------------
+
+
+def serving(server: LoopbackServer, route: Callable[[Seen], Answer | None]) -> Airflow3Server:
+    """An Airflow 3 server whose answers to the API calls `route` knows come from it."""
+    airflow3 = Airflow3Server(server)
+    standard = airflow3.answer
+
+    def answer(seen: Seen) -> Answer:
+        if seen.path.startswith("/api/v2/") and seen.path != "/api/v2/version":
+            mine = route(seen)
+            if mine is not None:
+                return mine
+        return standard(seen)
+
+    server.handler = answer
+    return airflow3
+
+
+def pool_answer(seen: Seen) -> Answer | None:
+    if seen.method != "PATCH":
+        return None
+    body = seen.json()
+    return Answer(body={"name": body.get("pool"), "slots": body.get("slots"), "description": None,
+                        "include_deferred": body.get("include_deferred"), "occupied_slots": 0, "running_slots": 0,
+                        "queued_slots": 0, "scheduled_slots": 0, "open_slots": 0, "deferred_slots": 0,
+                        "team_name": None})
+
+
+def test_a_masked_pool_patch_gets_the_whole_pool_airflow_3_checks_with_the_fillers_kept_out_of_the_mask(server):
+    airflow3 = serving(server, pool_answer)
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        api = pool_api.PoolApi(api_client)
+        patched = api.patch_pool("p 1", Pool(name="p 1", slots=5, description="ignored"), update_mask=["slots"])
+        seen = server.seen[-1]
+        assert (seen.method, seen.path) == ("PATCH", "/api/v2/pools/p%201")
+        assert seen.query == {"update_mask": ["slots"]}
+        assert seen.json() == {"pool": "p 1", "slots": 5, "description": "ignored", "include_deferred": False}
+        assert isinstance(patched, Pool) and patched.name == "p 1"
+        # A mask naming a field the body lacks: no filler for it, the server says what is missing.
+        api.patch_pool("p", {"name": "p"}, update_mask=["description"])
+        assert server.seen[-1].json() == {"pool": "p", "slots": 0, "include_deferred": False}
+        api.patch_pool("p", {"slots": 3}, update_mask=["slots", "include_deferred"])
+        assert server.seen[-1].json() == {"slots": 3, "pool": "p"}
+        # Mask entries follow the body's renames.
+        api.patch_pool("p", {"name": "p", "slots": 1}, update_mask=["name", "slots"])
+        assert server.seen[-1].query == {"update_mask": ["pool", "slots"]}
+
+
+def test_an_unmasked_pool_patch_writes_only_the_fields_sent_as_on_airflow_2(server):
+    airflow3 = serving(server, pool_answer)
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        api = pool_api.PoolApi(api_client)
+        api.patch_pool("p", {"name": "p", "slots": 6})
+        assert server.seen[-1].query == {"update_mask": ["slots"]}
+        assert server.seen[-1].json() == {"pool": "p", "slots": 6, "include_deferred": False}
+        api.patch_pool("p", Pool(name="p", slots=7, description="d", include_deferred=True))
+        assert server.seen[-1].query == {"update_mask": ["slots", "description", "include_deferred"]}
+        assert server.seen[-1].json() == {"pool": "p", "slots": 7, "description": "d", "include_deferred": True}
+        # Only a name: nothing to write, and nothing made up; the body goes as it is.
+        api.patch_pool("p", {"name": "p"})
+        assert server.seen[-1].query == {} and server.seen[-1].json() == {"pool": "p"}
+        # An empty mask was no mask to 2.x: the fillers are not written either.
+        api.patch_pool("p", {"name": "p", "description": "d"}, update_mask=[])
+        assert server.seen[-1].query == {"update_mask": ["description"]}
+        assert server.seen[-1].json() == {"pool": "p", "description": "d", "slots": 0, "include_deferred": False}
+
+
+def test_a_pool_patch_on_airflow_2_is_sent_as_given(server, config):
+    server.default = Answer(body={"name": "p", "slots": 5})
+    with client.ApiClient(config) as api_client:
+        pool_api.PoolApi(api_client).patch_pool("p", {"name": "p", "slots": 5}, update_mask=["slots"])
+    assert server.seen[-1].json() == {"name": "p", "slots": 5}
+    assert server.seen[-1].query == {"update_mask": ["slots"]}
+
+
+def test_the_2x_variable_mask_name_val_reaches_airflow_3_as_value(server):
+    def variable(seen: Seen) -> Answer | None:
+        return Answer(body={"key": "k", "value": "v", "description": None, "is_encrypted": True, "team_name": None})
+
+    airflow3 = serving(server, variable)
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        api = variable_api.VariableApi(api_client)
+        api.patch_variable("k", {"key": "k", "value": "v"}, update_mask=["val", "description"])
+        assert server.seen[-1].query == {"update_mask": ["value", "description"]}
+        api.patch_variable("k", {"key": "k", "value": "v"}, update_mask=["value"])
+        assert server.seen[-1].query == {"update_mask": ["value"]}
+
+
+def providers_paged(count: int, cap: int = 100, claimed: int | None = None) -> Callable[[Seen], Answer | None]:
+    """Answers /providers as Airflow 3 does: `limit` (at most `cap`) items from `offset`."""
+    everything = [{"package_name": f"apache-airflow-providers-p{n:04d}", "description": f"P {n}",
+                   "version": "1.0.0", "documentation_url": None} for n in range(count)]
+
+    def answer(seen: Seen) -> Answer | None:
+        if seen.path != "/api/v2/providers":
+            return None
+        limit = min(int(seen.query.get("limit", ["50"])[0]), cap)
+        offset = int(seen.query.get("offset", ["0"])[0])
+        return Answer(body={"providers": everything[offset:offset + limit],
+                            "total_entries": count if claimed is None else claimed})
+
+    return answer
+
+
+def test_every_provider_page_is_fetched_and_joined_as_2x_answered_the_whole_list(server):
+    airflow3 = serving(server, providers_paged(230, cap=100))
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        answer = provider_api.ProviderApi(api_client).get_providers(_request_timeout=5)
+    names = [p["package_name"] for p in answer["providers"]]
+    assert names == [f"apache-airflow-providers-p{n:04d}" for n in range(230)]
+    assert answer["total_entries"] == 230
+    calls = [s for s in server.seen if s.path == "/api/v2/providers"]
+    assert [s.query for s in calls] == [{"limit": ["100"]}, {"limit": ["100"], "offset": ["100"]},
+                                        {"limit": ["100"], "offset": ["200"]}]
+    # Each page through the same login and client.
+    assert {s.headers["Authorization"] for s in calls} == {"Bearer " + airflow3.issued[0]}
+
+
+def test_a_server_that_caps_pages_lower_still_gives_every_provider(server):
+    airflow3 = serving(server, providers_paged(25, cap=10))
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        answer = provider_api.ProviderApi(api_client).get_providers()
+    assert len(answer["providers"]) == 25
+    offsets = [s.query.get("offset") for s in server.seen if s.path == "/api/v2/providers"]
+    assert offsets == [None, ["10"], ["20"]]
+
+
+def test_provider_pages_stop_at_the_bound_and_when_the_list_ends_early(server):
+    airflow3 = serving(server, providers_paged(1000, cap=1, claimed=10**6))
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        answer = provider_api.ProviderApi(api_client).get_providers()
+    assert len(answer["providers"]) == MOST_PAGES
+    assert len([s for s in server.seen if s.path == "/api/v2/providers"]) == MOST_PAGES
+    server.seen.clear()
+    serving(server, providers_paged(5, cap=2, claimed=9))  # claims more than it has
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        answer = provider_api.ProviderApi(api_client).get_providers()
+    assert len(answer["providers"]) == 5
+    assert len([s for s in server.seen if s.path == "/api/v2/providers"]) == 4  # the last one came back empty
+
+
+def test_providers_on_airflow_2_are_asked_once(server, config):
+    server.default = Answer(body={"providers": [{"package_name": "a"}], "total_entries": 3})
+    with client.ApiClient(config) as api_client:
+        answer = provider_api.ProviderApi(api_client).get_providers()
+    assert answer == {"providers": [{"package_name": "a"}], "total_entries": 3}
+    assert [s.query for s in server.seen] == [{}]
+
+
+def test_every_2x_method_of_the_ten_remaining_classes_is_routed_on_airflow_3():
+    import importlib
+
+    modules = ("connection_api", "variable_api", "pool_api", "config_api", "monitoring_api", "plugin_api",
+               "provider_api", "x_com_api", "event_log_api", "import_error_api")
+    unrouted = []
+    for name in modules:
+        module = importlib.import_module(f"airflow_client.client.api.{name}")
+        api_class = next(v for k, v in vars(module).items() if k.endswith("Api") and isinstance(v, type)
+                         and v.__module__ == module.__name__)
+        for method, fn in vars(api_class).items():
+            op = getattr(fn, "operation", None)
+            if op is not None and op.airflow2 and (op.airflow3 is None or op.airflow3.route is None):
+                unrouted.append(f"{api_class.__name__}.{method}")
+    assert unrouted == []

@@ -106,6 +106,12 @@ class PoolApi(Api):
         "PATCH /pools/{pool_name}",
         returns="Pool",
         body="pool",
+        airflow3=Airflow3(
+            "PATCH /pools/{pool_name}",
+            values={"update_mask": ("body_renames",)},
+            body_renames={"name": "pool"},
+            body_adapter="complete_pool_patch",
+        ),
     )
     def patch_pool(
         self,

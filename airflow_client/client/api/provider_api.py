@@ -41,12 +41,11 @@ class ProviderApi(Api):
     @endpoint(
         "GET /providers",
         returns="dict[str, Any]",
-        airflow3=Airflow3(new=("limit", "offset")),
+        airflow3=Airflow3("GET /providers", fixed={"limit": 100}, answer="every_page", new=("offset",)),
     )
     def get_providers(
         self,
         *,
-        limit: int | None = None,
         offset: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> dict[str, Any]:

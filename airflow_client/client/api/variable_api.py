@@ -114,7 +114,7 @@ class VariableApi(Api):
         "PATCH /variables/{variable_key}",
         returns="Variable",
         body="variable",
-        airflow3=Airflow3("PATCH /variables/{variable_key}"),
+        airflow3=Airflow3("PATCH /variables/{variable_key}", values={"update_mask": ("val_as_value",)}),
     )
     def patch_variable(
         self,
