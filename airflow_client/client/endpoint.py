@@ -314,18 +314,17 @@ class Operation:
             if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
                 method, path = a3.dry_run.split(" ", 1)
             ask: Get = get if get is not None else functools.partial(_cannot_ask, name)
-            moved: dict[str, Any] = {}
+            args = checked  # by their 2.x names, for a body adapter
+            checked = self._for_airflow3(a3, checked, ask)
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
                     if field in body:
                         body[field] = self._through(steps, body[field], ask)
                 if a3.body_adapter is not None:
-                    moved = BODY_STEPS[a3.body_adapter](body, dict(checked), ask)
+                    checked.update(BODY_STEPS[a3.body_adapter](body, dict(args), ask))
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
                 for field, default in a3.body_defaults.items():
                     body.setdefault(field, default)
-            checked = self._for_airflow3(a3, checked, ask)
-            checked.update(moved)
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
             if given:
