@@ -336,26 +336,24 @@ class Operation:
         if generation == 3:
             assert a3 is not None and a3.route is not None
             api = a3.api
-            answer_args = dict(checked)  # the call's arguments by their 2.x names, for the answer steps
+            args = dict(checked)  # the call's arguments by their 2.x names, for the body and answer steps
             if a3.answer is not None and a3.answer not in ANSWER_LOOKUP_STEPS:
-                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], answer_args)
+                adapt = functools.partial(_answer_step, ANSWER_STEPS[a3.answer], args)
             if a3.text is not None and _asks_text(options):
                 text = TEXT_STEPS[a3.text]
             method, path = a3.route.split(" ", 1)
             if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
                 method, path = a3.dry_run.split(" ", 1)
-            moved: dict[str, Any] = {}
+            checked = self._for_airflow3(a3, checked, ask)
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
                     if field in body:
                         body[field] = self._through(steps, body[field], ask, a3.body_renames)
                 if a3.body_adapter is not None:
-                    moved = BODY_STEPS[a3.body_adapter](body, dict(checked), ask)
+                    checked.update(BODY_STEPS[a3.body_adapter](body, dict(args), ask))
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
                 for field, default in a3.body_defaults.items():
                     body.setdefault(field, default)
-            checked = self._for_airflow3(a3, checked, ask)
-            checked.update(moved)
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
             if given:
@@ -368,7 +366,7 @@ class Operation:
             path = path.replace("{" + key + "}", segment)
         if generation == 3 and a3 is not None and a3.answer in ANSWER_LOOKUP_STEPS:
             # Made here, where the path is known: a step may read more of the list this call is on.
-            adapt = functools.partial(_answer_lookup_step, ANSWER_LOOKUP_STEPS[a3.answer], answer_args, ask, path)
+            adapt = functools.partial(_answer_lookup_step, ANSWER_LOOKUP_STEPS[a3.answer], args, ask, path)
         query: list[str] = []
         for key, value in checked.items():
             if isinstance(value, (list, tuple)):
