@@ -1,0 +1,159 @@
+"""Pagination, logs and waiting on Airflow 3, against a loopback server that answers as Airflow 3.3 does."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+import airflow_client.client as client
+from airflow_client.client.api import task_instance_api
+from airflow_client.client.api_client import Api
+from airflow_client.client.endpoint import Airflow3, endpoint
+from airflow_client.client.model.task_instance import TaskInstance
+from airflow_client.client.pagination import paginate
+
+from .conftest import Answer, LoopbackServer, Seen
+from .test_airflow3_runtime import Airflow3Server, configured
+
+
+class Lister(Api):
+    """`get_task_instances` as declared with Airflow 3.3's keyset `cursor` (an Airflow-3-only parameter)."""
+
+    @endpoint(
+        "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
+        returns="TaskInstanceCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances", defaults={"limit": 100},
+                          new=("cursor",)),
+    )
+    def get_task_instances(self, dag_id: str, dag_run_id: str, *, state: list[str] | None = None,
+                           limit: int | None = None, offset: int | None = None, cursor: str | None = None,
+                           **kwargs: Any) -> Any: ...
+
+
+def ti(n: int) -> dict[str, Any]:
+    return {"task_id": f"t{n:04d}", "dag_id": "d", "dag_run_id": "r", "map_index": -1, "state": "success",
+            "logical_date": None, "run_after": "2026-01-01T00:00:00Z"}
+
+
+class Listing:
+    """Task instances sorted by task_id, served as Airflow 3.3 does: pages capped at `cap`, by offset or by a
+    keyset cursor (`cursor=` starts, `next_cursor` continues; the cursor names the last item's key)."""
+
+    def __init__(self, airflow3: Airflow3Server, items: list[dict[str, Any]], cap: int = 100,
+                 total: bool = True) -> None:
+        self.items = items
+        self.cap = cap
+        self.total = total
+        self.before_page: list[Any] = []  # called with the query of each listing request, before answering
+        self.fallback = airflow3.answer
+        airflow3.server.handler = self.answer
+
+    @staticmethod
+    def encode(key: str) -> str:
+        return "kv_" + base64.urlsafe_b64encode(key.encode()).decode()
+
+    def answer(self, seen: Seen) -> Answer:
+        if not seen.path.endswith("/taskInstances") or seen.path.startswith("/api/v1"):
+            return self.fallback(seen)
+        query = seen.query
+        for hook in self.before_page:
+            hook(query)
+        limit = min(int(query.get("limit", ["50"])[0]), self.cap)
+        self.items.sort(key=lambda item: item["task_id"])
+        next_cursor = None
+        if "cursor" in query:
+            cursor = query["cursor"][0]
+            after = base64.urlsafe_b64decode(cursor[3:]).decode() if cursor else ""
+            rest = [i for i in self.items if i["task_id"] > after]
+            page = rest[:limit]
+            if len(rest) > limit:
+                next_cursor = self.encode(page[-1]["task_id"])
+        else:
+            offset = int(query.get("offset", ["0"])[0])
+            page = self.items[offset: offset + limit]
+        return Answer(body={"task_instances": page, "total_entries": len(self.items) if self.total else None,
+                            "total_entries_limit": 50000, "next_cursor": next_cursor, "previous_cursor": None})
+
+
+@pytest.fixture
+def airflow3(server: LoopbackServer) -> Airflow3Server:
+    return Airflow3Server(server)
+
+
+@pytest.fixture
+def api_client3(airflow3: Airflow3Server):
+    with client.ApiClient(configured(airflow3.root, username="admin", password="s3cret")) as api_client:
+        yield api_client
+
+
+def listing_requests(server: LoopbackServer) -> list[dict[str, list[str]]]:
+    return [s.query for s in server.seen if s.path.endswith("/taskInstances")]
+
+
+# -- pagination -----------------------------------------------------------------------------------------------
+
+
+def test_paginate_on_airflow_3_follows_the_cursor_and_sees_each_item_once_while_items_are_added(
+    airflow3, api_client3
+):
+    listing = Listing(airflow3, [ti(n) for n in range(1, 251)])
+
+    def add_one_before_the_current_position(query: dict[str, list[str]]) -> None:
+        if query.get("cursor", [""])[0]:
+            listing.items.append(ti(0))  # sorts first: an offset listing would repeat an item
+
+    listing.before_page.append(add_one_before_the_current_position)
+    got = list(paginate(Lister(api_client3).get_task_instances, "~", "~", state=["success"], page_size=500))
+    assert [t.task_id for t in got] == [f"t{n:04d}" for n in range(1, 251)]
+    assert all(isinstance(t, TaskInstance) for t in got)
+    queries = listing_requests(airflow3.server)
+    assert [q["limit"] for q in queries] == [["100"]] * 3  # Airflow 3's cap, whatever page_size asks
+    assert queries[0]["cursor"] == [""]
+    assert queries[1]["cursor"] == [Listing.encode("t0100")] and queries[2]["cursor"] == [Listing.encode("t0200")]
+    assert all("offset" not in q and q["state"] == ["success"] for q in queries)
+
+
+def test_paginate_on_airflow_3_pages_by_offset_when_the_call_gives_one(airflow3, api_client3):
+    listing = Listing(airflow3, [ti(n) for n in range(30)])
+    got = list(paginate(Lister(api_client3).get_task_instances, "~", "~", offset=5, page_size=10))
+    assert [t.task_id for t in got] == [f"t{n:04d}" for n in range(5, 30)]
+    queries = listing_requests(airflow3.server)
+    assert [q["offset"] for q in queries] == [["5"], ["15"], ["25"]]
+    assert all("cursor" not in q for q in queries)
+    assert listing.items  # served
+
+
+def test_paginate_on_airflow_3_starts_at_a_given_cursor_and_stops_at_max_items(airflow3, api_client3):
+    Listing(airflow3, [ti(n) for n in range(40)])
+    got = list(paginate(Lister(api_client3).get_task_instances, "~", "~", cursor=Listing.encode("t0009"),
+                        page_size=7, max_items=10))
+    assert [t.task_id for t in got] == [f"t{n:04d}" for n in range(10, 20)]
+    assert [q["limit"] for q in listing_requests(airflow3.server)] == [["7"], ["3"]]
+
+
+def test_paginate_on_airflow_3_without_a_total_stops_at_the_first_short_page(airflow3, api_client3):
+    # get_task_instances of the 2.x interface takes no cursor: pages go by offset.
+    Listing(airflow3, [ti(n) for n in range(230)], total=False)
+    api = task_instance_api.TaskInstanceApi(api_client3)
+    got = list(paginate(api.get_task_instances, "~", "~", page_size=1000))
+    assert len(got) == 230 and len({t.task_id for t in got}) == 230
+    queries = listing_requests(airflow3.server)
+    assert [(q["limit"], q["offset"]) for q in queries] == [(["100"], ["0"]), (["100"], ["100"]), (["100"], ["200"])]
+
+
+def test_the_cursors_of_an_airflow_3_page_stay_readable_on_the_2x_model(airflow3, api_client3):
+    Listing(airflow3, [ti(n) for n in range(5)])
+    page = Lister(api_client3).get_task_instances("~", "~", limit=2, cursor="")
+    assert page.next_cursor == Listing.encode("t0001")
+    assert page["previous_cursor"] is None and page.get("total_entries_limit") == 50000
+    assert page.to_dict()["next_cursor"] == Listing.encode("t0001")
+
+
+def test_paginate_on_airflow_2_still_pages_by_offset_and_refuses_a_cursor(server, api_client):
+    server.default = Answer(body={"task_instances": [], "total_entries": 0})
+    assert list(paginate(Lister(api_client).get_task_instances, "~", "~", page_size=500)) == []
+    assert server.last.query == {"limit": ["500"], "offset": ["0"]}
+    with pytest.raises(client.ApiValueError, match="cursor only Airflow 3 takes"):
+        list(paginate(Lister(api_client).get_task_instances, "~", "~", cursor="x"))
