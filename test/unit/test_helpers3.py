@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ import airflow_client.client as client
 from airflow_client.client.api import task_instance_api
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import Airflow3, endpoint
+from airflow_client.client.exceptions import WaitTimeout
+from airflow_client.client.logs import follow_log, read_log
 from airflow_client.client.model.task_instance import TaskInstance
 from airflow_client.client.pagination import paginate
 
@@ -157,3 +160,79 @@ def test_paginate_on_airflow_2_still_pages_by_offset_and_refuses_a_cursor(server
     assert server.last.query == {"limit": ["500"], "offset": ["0"]}
     with pytest.raises(client.ApiValueError, match="cursor only Airflow 3 takes"):
         list(paginate(Lister(api_client).get_task_instances, "~", "~", cursor="x"))
+
+
+# -- logs ---------------------------------------------------------------------------------------------------------
+
+
+def log_token(log_pos: int) -> str:
+    """A continuation token shaped like Airflow 3's: a readable payload, then a signature."""
+    payload = base64.urlsafe_b64encode(json.dumps({"end_of_log": False, "log_pos": log_pos}).encode()).decode()
+    return payload.rstrip("=") + ".c2ln"
+
+
+def record(n: int) -> dict[str, Any]:
+    return {"timestamp": f"2026-01-01T00:00:{n:02d}Z", "event": f"tick {n}", "level": "info", "logger": "task.stdout"}
+
+
+class GrowingLog:
+    """A running try's log on Airflow 3.3: records after the token's position, a token while running,
+    none once the try has finished (after `finish_after` reads)."""
+
+    def __init__(self, airflow3: Airflow3Server, parts: list[int], finish_after: int) -> None:
+        self.records = [{"event": "::group::Log message source details"}, {"event": "::endgroup::"}]
+        self.parts = parts  # how many task lines each read finds written
+        self.finish_after = finish_after
+        self.reads = 0
+        self.fallback = airflow3.answer
+        airflow3.server.handler = self.answer
+
+    def answer(self, seen: Seen) -> Answer:
+        if "/logs/" not in seen.path:
+            return self.fallback(seen)
+        if seen.headers.get("Accept") != "application/json":
+            return Answer(status=406, body={"detail": "Only application/json or application/x-ndjson is supported"})
+        written = sum(self.parts[: self.reads + 1])
+        self.reads += 1
+        everything = self.records + [record(n) for n in range(written)]
+        token = seen.query.get("token", [""])[0]
+        start = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "==")).get("log_pos") if token else 0
+        finished = self.reads >= self.finish_after
+        return Answer(body={"content": everything[start:],
+                            "continuation_token": None if finished else log_token(len(everything))})
+
+
+def test_follow_log_on_airflow_3_yields_only_new_lines_and_ends_when_the_token_is_gone(airflow3, api_client3):
+    log = GrowingLog(airflow3, parts=[2, 0, 3, 1], finish_after=4)
+    api = task_instance_api.TaskInstanceApi(api_client3)
+    pieces = list(follow_log(api, "d", "r", "t", 1, timeout=10, poll_interval=0.01))
+    assert pieces == [
+        "::group::Log message source details\n::endgroup::\n"
+        "[2026-01-01T00:00:00Z] INFO task.stdout: tick 0\n[2026-01-01T00:00:01Z] INFO task.stdout: tick 1\n",
+        "".join(f"[2026-01-01T00:00:0{n}Z] INFO task.stdout: tick {n}\n" for n in (2, 3, 4)),
+        "[2026-01-01T00:00:05Z] INFO task.stdout: tick 5\n",
+    ]
+    tokens = [s.query.get("token") for s in airflow3.server.seen if "/logs/" in s.path]
+    assert tokens == [None, [log_token(4)], [log_token(4)], [log_token(7)]]
+    assert log.reads == 4
+
+
+def test_follow_log_on_airflow_3_times_out_while_the_try_runs(airflow3, api_client3):
+    GrowingLog(airflow3, parts=[1, 1, 1, 1, 1, 1, 1, 1], finish_after=1000)
+    api = task_instance_api.TaskInstanceApi(api_client3)
+    pieces = []
+    with pytest.raises(WaitTimeout) as caught:
+        for piece in follow_log(api, "d", "r", "t", 1, timeout=0.3, poll_interval=0.05):
+            pieces.append(piece)
+    assert "did not end within 0.3 s" in str(caught.value)
+    assert "tick 0" in pieces[0] and all(p.count("tick") == 1 for p in pieces[1:])
+
+
+def test_read_log_on_airflow_3_is_the_text_get_log_gives(airflow3, api_client3):
+    GrowingLog(airflow3, parts=[3], finish_after=1)
+    api = task_instance_api.TaskInstanceApi(api_client3)
+    text = read_log(api, "d", "r", "t", 1, map_index=2)
+    seen = airflow3.server.seen[-1]
+    assert seen.query == {"full_content": ["true"], "map_index": ["2"]}
+    assert text == "::group::Log message source details\n::endgroup::\n" + "".join(
+        f"[2026-01-01T00:00:0{n}Z] INFO task.stdout: tick {n}\n" for n in range(3))
