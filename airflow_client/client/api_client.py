@@ -11,10 +11,9 @@ from __future__ import annotations
 import atexit
 import io
 import json
-import logging
 import threading
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, cast
 from urllib.parse import quote
 
 from airflow_client.client.auth import AuthFlow, PasswordLogin
@@ -22,7 +21,7 @@ from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.endpoint import param_text
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
 from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
-from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
+from airflow_client.client.request import Request
 from airflow_client.client.servers import (
     API_PATHS,
     FAB_PATH,
@@ -37,8 +36,10 @@ if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
     from airflow_client.client.endpoint import Operation
+    from airflow_client.client.rest import RESTClientObject, RESTResponse
 
-_log = logging.getLogger("airflow_client")
+# The transport (urllib3, http.client, ssl, certifi) and logging are imported when the first client is
+# made, not with the package: a script that only imports it, or builds models, does not pay for them.
 
 # How much of an unexpected answer an error message quotes.
 _SHOWN_BODY = 200
@@ -87,7 +88,9 @@ class ApiClient:
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default_copy()
         self.pool_threads = pool_threads
-        self.rest_client = RESTClientObject(self.configuration)
+        from airflow_client.client.rest import RESTClientObject
+
+        self.rest_client: RESTClientObject = RESTClientObject(self.configuration)
         self.default_headers: dict[str, str] = {}
         if header_name is not None and header_value is not None:
             self.default_headers[header_name] = header_value
@@ -151,17 +154,21 @@ class ApiClient:
                     root, generation = split_host(self.configuration.host)
                     if generation is None:
                         server = probe(root, self._get_unauthenticated)
-                        _log.info("%s runs Airflow %s (REST API at %s)", root, server.version or server.generation,
-                                  server.api_root)
+                        import logging
+
+                        logging.getLogger("airflow_client").info(
+                            "%s runs Airflow %s (REST API at %s)", root, server.version or server.generation,
+                            server.api_root,
+                        )
                     else:
                         server = Server(root, generation)
                     self._server = server
         return self._server
 
     def _get_unauthenticated(self, url: str) -> RESTResponse:
-        resp = self.rest_client.request("GET", url, {**self.default_headers, "Accept": "application/json"})
-        assert isinstance(resp, RESTResponse)
-        return resp
+        # Read in full (preloaded), so a RESTResponse.
+        return cast("RESTResponse", self.rest_client.request("GET", url, {**self.default_headers,
+                                                                          "Accept": "application/json"}))
 
     def _api_root(self, api: str) -> str:
         server = self.server
@@ -187,8 +194,7 @@ class ApiClient:
     def _send_as_is(self, request: Request) -> RESTResponse:
         resp = self.rest_client.request(request.method, request.url, {**self.default_headers, **request.headers},
                                         request.body)
-        assert isinstance(resp, RESTResponse)
-        return resp
+        return cast("RESTResponse", resp)  # read in full (preloaded)
 
     # -- headers -----------------------------------------------------------------------------------
 
@@ -335,6 +341,8 @@ class ApiClient:
             # The flow renewed its credentials: one more try, whose answer is final. A streamed answer to
             # the first try is discarded unread, so its connection cannot hand its bytes to the second.
             if not preload:
+                from airflow_client.client.rest import discard
+
                 discard(resp)
             flow.apply(request, self.configuration)
             resp = self.rest_client.request(
@@ -346,7 +354,7 @@ class ApiClient:
                 error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
-        assert isinstance(resp, RESTResponse)
+        resp = cast("RESTResponse", resp)  # read in full (preloaded)
         if not 200 <= resp.status <= 299:
             failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
             if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
-from airflow_client.client.rest import Request
+from airflow_client.client.request import Request
 from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
 
 F = TypeVar("F", bound=Callable[..., Any])
