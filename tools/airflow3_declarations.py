@@ -15,18 +15,28 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
+from airflow_client.client.translations import (
+    ANSWER_COPIES,
+    ANSWER_STEPS,
+    BODY_STEPS,
+    LOOKUP_STEPS,
+    TEXT_STEPS,
+    VALUE_STEPS,
+)
 from tools.airflow3_routes import ADAPTERS as ADAPTER_NOTES
 from tools.airflow3_routes import FAB, ROUTES, V1_LIMIT_DEFAULT, Route
 from tools.airflow3_routes import VALUE_STEPS as VALUE_NOTES
 
 # Value steps that need nothing on the way: the client already sends list values repeated.
 NOTHING_TO_DO = {"exploded"}
-# Body adapters whose work the declaration does by itself.
+# Body adapters whose work the declaration does by itself (the others are steps in BODY_STEPS).
 BODY_ADAPTERS = {
     "dry_run_route": "the dry_run route",
     "note_to_patch": "the PATCH body is the note itself",
+    "state_to_patch": "the PATCH body is the state itself, update_mask fixed",
 }
+# Steps a declaration's `values` and `body_values` may name.
+KNOWN_VALUE_STEPS = {**VALUE_STEPS, **LOOKUP_STEPS}
 # The route map's answer adapters under the client's step names.
 ANSWER_NAMES = {"extra_links_from_mapping": "extra_links_as_airflow2"}
 # Renamed answer fields every model concerned reads under both names (tools/generate.py SERVER_NAMES).
@@ -61,20 +71,24 @@ def unsupported(route: Route) -> list[str]:
     missing: list[str] = []
     if route.route is None:
         return missing
-    for name, steps in route.param_values.items():
-        missing += [f"value step {s} ({name})" for s in steps if s not in VALUE_STEPS and s not in NOTHING_TO_DO]
-    if route.from_body:
-        missing.append("parameters taken from the body")
-    if route.lookups:
-        missing.append("look-ups before the call")
     body = route.body
+    body_step = body is not None and body.adapter in BODY_STEPS
+    steps = [s for names in route.param_values.values() for s in names]
+    steps += [s for names in body.values.values() for s in names] if body is not None else []
+    for name, names in route.param_values.items():
+        missing += [f"value step {s} ({name})" for s in names if s not in KNOWN_VALUE_STEPS and s not in NOTHING_TO_DO]
+    if route.from_body and not body_step:
+        missing.append("parameters taken from the body")
+    # A look-up is made by the look-up step or body step that needs it.
+    if route.lookups and not (body_step or any(s in LOOKUP_STEPS for s in steps)):
+        missing.append("look-ups before the call")
     if body is not None:
         missing += [f"nested body field {k}" for k in body.renames if _leaf(k) != k]
         missing += [f"nested body field {k} dropped" for k in body.dropped if _leaf(k) != k]
         missing += [f"body field {k} retyped" for k in body.retyped]
         for name, steps in body.values.items():
-            missing += [f"body value step {s} ({name})" for s in steps if s not in VALUE_STEPS]
-        if body.adapter is not None and body.adapter not in BODY_ADAPTERS:
+            missing += [f"body value step {s} ({name})" for s in steps if s not in KNOWN_VALUE_STEPS]
+        if body.adapter is not None and body.adapter not in BODY_ADAPTERS and not body_step:
             missing.append(f"body adapter {body.adapter}")
     answer = route.answer
     if answer is not None:
@@ -85,7 +99,7 @@ def unsupported(route: Route) -> list[str]:
             pair = (_leaf(old), _leaf(new))
             if adapter == "first_of_collection" and new == "":
                 continue
-            if pair not in READ_UNDER_BOTH:
+            if pair not in READ_UNDER_BOTH and pair not in ANSWER_COPIES.get(adapter or "", ()):
                 missing.append(f"answer field {old} read as {new}")
     return missing
 
@@ -106,7 +120,7 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append('api="fab"')
     if route.params:
         args.append(f"params={src(dict(route.params))}")
-    values = {k: tuple(s for s in v if s in VALUE_STEPS) for k, v in route.param_values.items()}
+    values = {k: tuple(s for s in v if s in KNOWN_VALUE_STEPS) for k, v in route.param_values.items()}
     values = {k: v for k, v in values.items() if v}
     if values:
         args.append(f"values={src(values)}")
@@ -125,6 +139,8 @@ def declaration(op_id: str, parameters: tuple[str, ...] = ()) -> str | None:
         args.append(f"body_drop={src(dropped)}")
     if body is not None and body.values:
         args.append(f"body_values={src({k: tuple(v) for k, v in body.values.items()})}")
+    if body is not None and body.adapter in BODY_STEPS:
+        args.append(f"body_adapter={src(body.adapter)}")
     if route.dry_run_at:
         args.append(f"dry_run={src(route.dry_run_at)}")
     adapter = route.answer.adapter if route.answer is not None else None
@@ -169,9 +185,15 @@ def _changes(op_id: str, route: Route) -> list[str]:
             out.append(ADAPTER_NOTES[answer.adapter])
         out += [f"answer `{_leaf(new)}` read from `{_leaf(old)}`" for old, new in answer.renames.items()
                 if new and _leaf(old) != _leaf(new)]
+        out += [f"Airflow 3's `{_leaf(k)}`: {why}" for k, why in answer.retyped.items()]
+        # Fields Airflow 3 has no value for stay None: one phrase per reason.
+        by_reason: dict[str, list[str]] = {}
+        for name, why in answer.absent.items():
+            by_reason.setdefault(why, []).append(f"`{_leaf(name)}`")
+        out += [f"answer {', '.join(names)} None: {why}" for why, names in by_reason.items()]
     if route.note:
         out.append(route.note)
-    return out
+    return list(dict.fromkeys(out))  # a rename at two depths reads the same
 
 
 def render_doc(methods: dict[str, str]) -> str:

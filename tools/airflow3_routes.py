@@ -154,7 +154,8 @@ ADAPTERS: Mapping[str, str] = _frozen({
     "page_locally": "v2 answers every try at once; order_by, offset and limit are applied to that list",
     "every_page": "v2 pages this list (50 by default, 100 at most) where 2.x answered it whole: "
     "the pages are fetched and joined",
-    "task_v1_fields": "class_ref and extra_links are rebuilt in 2.x's shapes from v2's values",
+    "task_v1_fields": "extra_links in 2.x's shape: v2 names each link, which becomes {class_ref: {class_name: "
+    "the name, module_path: None}}; class_ref is v2's {module_path, class_name}",
 })
 
 VALUE_STEPS: Mapping[str, str] = _frozen({
@@ -168,8 +169,8 @@ VALUE_STEPS: Mapping[str, str] = _frozen({
     "asset_id_for_uri": "the dataset URI is looked up among the assets (get_assets by uri_pattern, keeping the "
     "exact match) and the asset's id is sent; an error names the URI when no asset, or more than one (an "
     "Airflow 3 asset is a name and a URI), has it",
-    "dag_id_for_file_token": "the file token's unsigned payload names a bundle and a file; the DAG defined "
-    "there is looked up (get_dags by bundle_name, matching relative_fileloc) and its id is sent",
+    "dag_id_for_file_token": "the DAG whose file_token is the one given is looked up (get_dags, narrowed to the "
+    "bundle the token's unsigned payload names) and its id is sent; no such DAG is a 404",
 })
 
 # ---------------------------------------------------------------------------------------------------

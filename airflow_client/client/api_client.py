@@ -9,6 +9,7 @@ here into the declared model, or raised as an `ApiException`.
 from __future__ import annotations
 
 import atexit
+import functools
 import io
 import json
 import threading
@@ -238,8 +239,12 @@ class ApiClient:
         config = self.configuration
         check = options.get("_check_input_type", True) and config.client_side_validation
         config.get_host_from_settings(options.get("_host_index"))  # refuses an index other than 0
-        prepared = op.prepare(values, options, generation=self.server.generation, check=check,
-                              safe_chars=config.safe_chars_for_path_param)
+        generation = self.server.generation
+        get = None
+        if generation == 3 and op.looks_up:
+            get = functools.partial(self.lookup, name=op.name, timeout=options.get("_request_timeout"))
+        prepared = op.prepare(values, options, generation=generation, check=check,
+                              safe_chars=config.safe_chars_for_path_param, get=get)
         request = prepared.request
         extra = options.get("_headers")
         if prepared.text is not None and extra:
@@ -250,6 +255,26 @@ class ApiClient:
         if options.get("async_req"):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
+
+    def lookup(
+        self,
+        path: str,
+        query: dict[str, Any] | None = None,
+        *,
+        name: str = "lookup",
+        timeout: float | tuple[float | None, float | None] | None = None,
+    ) -> Any:
+        """One GET under the Airflow 3 API root, answered as decoded JSON: what a translation asks the
+        server before a call (the DAG behind a file token, say). It goes out as any call does (the same
+        credentials, retries and errors); `query` values that are lists are sent repeated.
+        """
+        request = Request("GET", path, {"Accept": "application/json"}, None)
+        query_text = _query_string(list((query or {}).items()), {}, self.sanitize_for_serialization)
+        if query_text:
+            request.url += "?" + query_text
+        self._address(request, self._api_root("v2"), None)
+        answer = _Answer(f"{name} (looking up GET {path})", None, ("application/json",))
+        return self.send(request, {"_request_timeout": timeout}, answer)
 
     def call_api(
         self,

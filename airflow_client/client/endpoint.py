@@ -24,7 +24,7 @@ from urllib.parse import quote
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
 from airflow_client.client.request import Request
-from airflow_client.client.translations import ANSWER_STEPS, TEXT_STEPS, VALUE_STEPS
+from airflow_client.client.translations import ANSWER_STEPS, BODY_STEPS, LOOKUP_STEPS, TEXT_STEPS, VALUE_STEPS, Get
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,10 +72,13 @@ class Airflow3:
     - ``params``: parameter -> the name Airflow 3 gives it; None for one it does not take, left out
       of the request (an answer step does its work, or the answer is the same without it).
     - ``gone``: parameter -> why Airflow 3 cannot honour it: giving it is refused before sending.
-    - ``values``: parameter -> names of steps in `translations.VALUE_STEPS` its value goes through.
+    - ``values``: parameter -> names of steps its value goes through: in `translations.VALUE_STEPS`,
+      or in `translations.LOOKUP_STEPS` for one that asks the server first (a DAG id for a file token).
     - ``fixed``: wire name -> value always sent; ``defaults``: wire name -> value sent when not given.
     - ``body_renames``: body field -> its Airflow 3 name; ``body_values``: body field -> value steps;
-      ``body_drop``: body fields Airflow 3 does not take (features it removed), left out.
+      ``body_drop``: body fields Airflow 3 does not take (features it removed), left out;
+      ``body_adapter``: a step in `translations.BODY_STEPS` that reshapes the whole body (after its
+      value steps, before its renames) and gives path or query values taken from it.
     - ``dry_run``: the route for a call whose body asks for a dry run (`dry_run` true or left out, as
       Airflow 2 defaults it); the flag itself is then not sent.
     - ``answer``: the name of a step in `translations.ANSWER_STEPS` that shapes the answer like 2.x's.
@@ -97,6 +100,7 @@ class Airflow3:
         body_renames: dict[str, str] | None = None,
         body_values: dict[str, tuple[str, ...]] | None = None,
         body_drop: tuple[str, ...] = (),
+        body_adapter: str | None = None,
         dry_run: str | None = None,
         answer: str | None = None,
         text: str | None = None,
@@ -113,17 +117,21 @@ class Airflow3:
         self.body_renames = body_renames or {}
         self.body_values = body_values or {}
         self.body_drop = body_drop
+        self.body_adapter = body_adapter
         self.dry_run = dry_run
         self.answer = answer
         self.text = text
         self.new = new
         self.unavailable = unavailable
         steps = [*self.values.values(), *self.body_values.values()]
-        unknown = [step for names in steps for step in names if step not in VALUE_STEPS]
+        unknown = [step for names in steps for step in names if step not in VALUE_STEPS and step not in LOOKUP_STEPS]
+        unknown += [b for b in (body_adapter,) if b is not None and b not in BODY_STEPS]
         unknown += [a for a in (answer,) if a is not None and a not in ANSWER_STEPS]
         unknown += [t for t in (text,) if t is not None and t not in TEXT_STEPS]
         if unknown:
             raise ValueError(f"unknown translation step(s): {', '.join(unknown)}")
+        # Whether a call needs a way to ask the server before it is sent.
+        self.looks_up = body_adapter is not None or any(s in LOOKUP_STEPS for names in steps for s in names)
 
 
 class Prepared:
@@ -162,6 +170,7 @@ class Operation:
         # An operation only Airflow 3 has declares no Airflow 2 route: its path is Airflow 3's.
         self.airflow2 = route is not None
         self.airflow3 = airflow3
+        self.looks_up = airflow3 is not None and airflow3.looks_up
         own = route if route is not None else airflow3.route if airflow3 is not None else None
         if own is None:
             raise ValueError(f"{self.name}: no route for either Airflow generation")
@@ -263,10 +272,13 @@ class Operation:
         generation: int = 2,
         check: bool = True,
         safe_chars: str = "",
+        get: Get | None = None,
     ) -> Prepared:
         """Check every value against its declared type and turn the call into a request for a server
         of `generation` (2 or 3). The request's URL is relative to the API root (`/dags/...?limit=5`);
         the client adds the host, its own headers and credentials. `safe_chars` stay unencoded in paths.
+        `get` makes the GETs an Airflow 3 translation needs first (`looks_up`): one GET each, through
+        the calling client.
         """
         kinds = self.kinds
         name = self.name
@@ -298,13 +310,18 @@ class Operation:
             method, path = a3.route.split(" ", 1)
             if a3.dry_run is not None and (not isinstance(body, dict) or body.pop("dry_run", True) is not False):
                 method, path = a3.dry_run.split(" ", 1)
-            checked = self._for_airflow3(a3, checked)
+            if a3.looks_up and get is None:
+                raise ApiValueError(f"{name}(): on Airflow 3 this call asks the server first: prepare it with `get`")
+            moved: dict[str, Any] = {}
             if isinstance(body, dict):
                 for field, steps in a3.body_values.items():
                     if field in body:
-                        for step in steps:
-                            body[field] = VALUE_STEPS[step](body[field])
+                        body[field] = self._through(steps, body[field], get)
+                if a3.body_adapter is not None:
+                    moved = BODY_STEPS[a3.body_adapter](body, dict(checked), get)  # type: ignore[arg-type]
                 body = {a3.body_renames.get(k, k): v for k, v in body.items() if k not in a3.body_drop}
+            checked = self._for_airflow3(a3, checked, get)
+            checked.update(moved)
         elif a3 is not None:
             given = [p for p in a3.new if p in checked]
             if given:
@@ -338,7 +355,14 @@ class Operation:
             payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
         return Prepared(Request(method, path, headers, payload), api, adapt, text)
 
-    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _through(steps: tuple[str, ...], value: Any, get: Get | None) -> Any:
+        """A value after its value and look-up steps, in their order."""
+        for step in steps:
+            value = VALUE_STEPS[step](value) if step in VALUE_STEPS else LOOKUP_STEPS[step](value, get)  # type: ignore[arg-type]
+        return value
+
+    def _for_airflow3(self, a3: Airflow3, checked: dict[str, Any], get: Get | None) -> dict[str, Any]:
         """Parameters under the names Airflow 3 gives them, with its fixed and default values."""
         out: dict[str, Any] = {}
         for key, value in checked.items():
@@ -347,8 +371,8 @@ class Operation:
             wire = a3.params.get(key, key)
             if wire is None:
                 continue
-            for step in a3.values.get(key, ()):
-                value = VALUE_STEPS[step](value)
+            if key in a3.values:
+                value = self._through(a3.values[key], value, get)
             out[wire] = value
         for wire, value in a3.defaults.items():
             out.setdefault(wire, value)

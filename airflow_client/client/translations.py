@@ -9,12 +9,30 @@ plain function of JSON-ready data, here, so every endpoint that needs one shares
   (`first_of_collection`, `structured_log_to_text`, ...); they also get the call's arguments, by
   their 2.x names, for the steps that finish work Airflow 3 no longer does (`page_locally`);
 - text steps give the text a 2.x call asked for with `Accept: text/plain` where Airflow 3 answers
-  only JSON.
+  only JSON;
+- look-up steps are value steps that must ask the server first (the DAG behind a file token): they
+  get a `Get`, one GET through the calling client, and are named in a declaration's `values` and
+  `body_values` as any value step is;
+- body steps reshape a whole request body and may move some of its fields into the path or query
+  (`set_state_to_patch`); they get the call's arguments and a `Get` as well.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
+from datetime import timedelta
 from typing import Any, Callable
+from urllib.parse import quote
+
+from airflow_client.client.exceptions import ApiValueError, NotFoundException
+
+Get = Callable[[str, dict[str, Any]], Any]
+"""One GET under the Airflow 3 API root (`/dags`, `{"bundle_name": "x"}`: a list value is sent
+repeated), made by the client of the call being prepared, with its credentials; answers the decoded
+JSON and raises its `ApiException` on an error answer."""
 
 
 def one_item_list(value: Any) -> Any:
@@ -54,6 +72,93 @@ VALUE_STEPS: dict[str, Callable[[Any], Any]] = {
     "one_item_list": one_item_list,
     "logical_date_sort_key": logical_date_sort_key,
     "none_as_null": none_as_null,
+}
+
+
+def not_found(detail: str) -> NotFoundException:
+    """What a look-up that finds nothing raises: the 404 Airflow 2 answered for the same call."""
+    error = NotFoundException(404, "Not Found")
+    error.detail = detail
+    return error
+
+
+def _token_payload(token: str) -> dict[str, Any]:
+    """The unsigned payload of a file token (`base64(JSON).signature`), or {} when it has none."""
+    head = token.split(".", 1)[0]
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (ValueError, binascii.Error):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def dag_id_for_file_token(value: Any, get: Get) -> Any:
+    """Airflow 3 serves a DAG's source by DAG id: the DAG whose `file_token` is the one given.
+
+    The token names its bundle, which narrows the look-up to that bundle's DAGs; pages are read
+    until the DAG is found (one page for up to 100 DAGs in the bundle).
+    """
+    if not isinstance(value, str):
+        return value
+    query: dict[str, Any] = {"limit": 100, "exclude_stale": False}
+    bundle = _token_payload(value).get("bundle_name")
+    if isinstance(bundle, str):
+        query["bundle_name"] = bundle
+    offset = 0
+    while True:
+        page = get("/dags", {**query, "offset": offset})
+        dags = page.get("dags") if isinstance(page, dict) else None
+        if not isinstance(dags, list):
+            break
+        for dag in dags:
+            if isinstance(dag, dict) and dag.get("file_token") == value:
+                return dag.get("dag_id")
+        offset += len(dags)
+        total = page.get("total_entries")
+        if not dags or not isinstance(total, int) or offset >= total:
+            break
+    raise not_found(f"no DAG the caller may read has the file token {value!r}")
+
+
+LOOKUP_STEPS: dict[str, Callable[[Any, Get], Any]] = {
+    "dag_id_for_file_token": dag_id_for_file_token,
+}
+
+
+def logical_date_or_null(body: dict[str, Any], args: dict[str, Any], get: Get) -> dict[str, Any]:
+    """Airflow 3 requires `logical_date` in a trigger, null for a run without one (2.x used the current
+    time); a 2.x body may name it `execution_date`."""
+    execution_date = body.pop("execution_date", None)
+    if body.get("logical_date") is None:
+        body["logical_date"] = execution_date
+    return {}
+
+
+def set_state_to_patch(body: dict[str, Any], args: dict[str, Any], get: Get) -> dict[str, Any]:
+    """2.x named the run and the task in the body; Airflow 3 PATCHes the task instance, which its path
+    names. A run given by its logical date (`execution_date`) is looked up among the DAG's runs."""
+    where = "post_set_task_instances_state(update_task_instances_state)"
+    task_id = body.pop("task_id", None)
+    run_id = body.pop("dag_run_id", None)
+    execution_date = body.pop("execution_date", None)
+    if not task_id:
+        raise ApiValueError(f"{where}: task_id is needed to name the task whose state is set")
+    if run_id is None and execution_date is None:
+        raise ApiValueError(f"{where}: dag_run_id or execution_date is needed to name the run")
+    if run_id is None:
+        dag_id = args["dag_id"]
+        page = get(f"/dags/{quote(str(dag_id), safe='')}/dagRuns",
+                   {"logical_date_gte": execution_date, "logical_date_lte": execution_date, "limit": 2})
+        runs = page.get("dag_runs") if isinstance(page, dict) else None
+        if not runs:
+            raise not_found(f"DAG {dag_id!r} has no run with the logical date {execution_date}")
+        run_id = runs[0].get("dag_run_id")
+    return {"dag_run_id": run_id, "task_id": task_id}
+
+
+BODY_STEPS: dict[str, Callable[[dict[str, Any], dict[str, Any], Get], dict[str, Any]]] = {
+    "logical_date_or_null": logical_date_or_null,
+    "set_state_to_patch": set_state_to_patch,
 }
 
 
@@ -127,11 +232,119 @@ def page_locally(data: Any, args: dict[str, Any]) -> Any:
     return data
 
 
+# Fields Airflow 3 renamed, copied under their 2.x names by the answer steps below (Airflow 3's name
+# stays readable too): (Airflow 3 name, 2.x name).
+_DAG_NAMES = (("next_dagrun_logical_date", "next_dagrun"), ("next_dagrun_run_after", "next_dagrun_create_after"))
+_RUN_NAMES = (("logical_date", "execution_date"),)
+ANSWER_COPIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "dag_v1_fields": _DAG_NAMES,
+    "dag_detail_v1_fields": (*_DAG_NAMES, ("asset_expression", "dataset_expression")),
+    "dag_run_v1_fields": _RUN_NAMES,
+}
+# Run types started from outside the schedule: 2.x's `external_trigger`.
+_EXTERNAL_RUN_TYPES = frozenset({"manual", "operator_triggered"})
+
+
+def _copy_names(item: dict[str, Any], names: tuple[tuple[str, str], ...]) -> None:
+    for new, old in names:
+        if new in item and old not in item:
+            item[old] = item[new]
+
+
+def _each(data: Any, key: str, fix: Callable[[dict[str, Any]], None]) -> Any:
+    """`fix` applied to each item of the list `key` of a collection, or to the one object answered."""
+    if isinstance(data, dict):
+        items = data.get(key)
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict):
+                    fix(item)
+        else:
+            fix(data)
+    return data
+
+
+def _dag_v1(dag: dict[str, Any]) -> None:
+    _copy_names(dag, _DAG_NAMES)
+    stale = dag.get("is_stale")
+    if "is_active" not in dag and isinstance(stale, bool):
+        dag["is_active"] = not stale  # a stale DAG is one whose file is gone: 2.x's inactive DAG
+
+
+def dag_v1_fields(data: Any, args: dict[str, Any]) -> Any:
+    """A DAG, or each DAG of a collection, with 2.x's `is_active`, `next_dagrun` and `next_dagrun_create_after`."""
+    return _each(data, "dags", _dag_v1)
+
+
+_DURATION = re.compile(
+    r"(-)?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?"
+)
+
+
+def duration_as_time_delta(text: str) -> dict[str, Any] | None:
+    """An ISO 8601 duration (`PT1H30M`, `P2DT5S`, `-PT1S`) as 2.x's TimeDelta object, or None if it is not one."""
+    match = _DURATION.fullmatch(text)
+    if match is None or not any(match.groups()[1:]):
+        return None
+    weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups()[1:])
+    total = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if match.group(1):
+        total = -total
+    return {"__type": "TimeDelta", "days": total.days, "seconds": total.seconds, "microseconds": total.microseconds}
+
+
+def dag_detail_v1_fields(data: Any, args: dict[str, Any]) -> Any:
+    """A DAG's details as 2.x read them: the DAG's 2.x fields, `dataset_expression`, and `dag_run_timeout`
+    as a TimeDelta where Airflow 3 answers an ISO 8601 duration."""
+    if isinstance(data, dict):
+        _dag_v1(data)
+        _copy_names(data, (("asset_expression", "dataset_expression"),))
+        timeout = data.get("dag_run_timeout")
+        if isinstance(timeout, str):
+            as_delta = duration_as_time_delta(timeout)
+            if as_delta is not None:
+                data["dag_run_timeout"] = as_delta
+    return data
+
+
+def _task_v1(task: dict[str, Any]) -> None:
+    links = task.get("extra_links")
+    if isinstance(links, list):
+        # Airflow 3 names each link; 2.x gave the link's class, whose module Airflow 3 no longer says.
+        task["extra_links"] = [{"class_ref": {"class_name": link, "module_path": None}} if isinstance(link, str)
+                               else link for link in links]
+
+
+def task_v1_fields(data: Any, args: dict[str, Any]) -> Any:
+    """A task, or each task of a collection, with `extra_links` in 2.x's shape."""
+    return _each(data, "tasks", _task_v1)
+
+
+def _run_v1(run: dict[str, Any]) -> None:
+    _copy_names(run, _RUN_NAMES)
+    run_type = run.get("run_type")
+    if "external_trigger" not in run and isinstance(run_type, str):
+        run["external_trigger"] = run_type in _EXTERNAL_RUN_TYPES
+
+
+def dag_run_v1_fields(data: Any, args: dict[str, Any]) -> Any:
+    """A DAG run, or each run of a collection, with 2.x's `execution_date` and `external_trigger`; the
+    task instances a dry-run clear answers get `execution_date` as well."""
+    if isinstance(data, dict) and isinstance(data.get("task_instances"), list):
+        return _each(data, "task_instances", _run_v1)
+    return _each(data, "dag_runs", _run_v1)
+
+
 ANSWER_STEPS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
     "first_of_collection": first_of_collection,
     "structured_log_to_text": structured_log_to_text,
     "extra_links_as_airflow2": extra_links_as_airflow2,
     "page_locally": page_locally,
+    "dag_v1_fields": dag_v1_fields,
+    "dag_detail_v1_fields": dag_detail_v1_fields,
+    "task_v1_fields": task_v1_fields,
+    "dag_run_v1_fields": dag_run_v1_fields,
 }
 
 

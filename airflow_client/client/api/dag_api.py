@@ -66,6 +66,13 @@ class DAGApi(Api):
     @endpoint(
         "GET /dags",
         returns="DAGCollection",
+        airflow3=Airflow3(
+            "GET /dags",
+            params={"only_active": "exclude_stale", "fields": None},
+            values={"order_by": ("one_item_list",)},
+            defaults={"limit": 100},
+            answer="dag_v1_fields",
+        ),
     )
     def get_dags(
         self,
@@ -90,6 +97,12 @@ class DAGApi(Api):
         "PATCH /dags",
         returns="DAGCollection",
         body="dag",
+        airflow3=Airflow3(
+            "PATCH /dags",
+            params={"only_active": "exclude_stale"},
+            defaults={"limit": 100},
+            answer="dag_v1_fields",
+        ),
     )
     def patch_dags(
         self,
@@ -112,6 +125,7 @@ class DAGApi(Api):
     @endpoint(
         "GET /dags/{dag_id}",
         returns="DAG",
+        airflow3=Airflow3("GET /dags/{dag_id}", params={"fields": None}, answer="dag_v1_fields"),
     )
     def get_dag(
         self,
@@ -129,6 +143,7 @@ class DAGApi(Api):
         "PATCH /dags/{dag_id}",
         returns="DAG",
         body="dag",
+        airflow3=Airflow3("PATCH /dags/{dag_id}", answer="dag_v1_fields"),
     )
     def patch_dag(
         self,
@@ -181,6 +196,12 @@ class DAGApi(Api):
         "POST /dags/{dag_id}/updateTaskInstancesState",
         returns="TaskInstanceReferenceCollection",
         body="update_task_instances_state",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+            body_drop=("task_id", "dag_run_id", "execution_date"),
+            body_adapter="set_state_to_patch",
+            dry_run="PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dry_run",
+        ),
     )
     def post_set_task_instances_state(
         self,
@@ -212,6 +233,7 @@ class DAGApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/details",
         returns="DAGDetail",
+        airflow3=Airflow3("GET /dags/{dag_id}/details", params={"fields": None}, answer="dag_detail_v1_fields"),
     )
     def get_dag_details(
         self,
@@ -228,6 +250,7 @@ class DAGApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/tasks",
         returns="TaskCollection",
+        airflow3=Airflow3("GET /dags/{dag_id}/tasks", answer="task_v1_fields"),
     )
     def get_tasks(
         self,
@@ -244,6 +267,7 @@ class DAGApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/tasks/{task_id}",
         returns="Task",
+        airflow3=Airflow3("GET /dags/{dag_id}/tasks/{task_id}", answer="task_v1_fields"),
     )
     def get_task(
         self,
@@ -260,6 +284,11 @@ class DAGApi(Api):
         "GET /dagSources/{file_token}",
         returns="InlineResponse200",
         accept=('application/json', 'text/plain'),
+        airflow3=Airflow3(
+            "GET /dagSources/{dag_id}",
+            params={"file_token": "dag_id"},
+            values={"file_token": ("dag_id_for_file_token",)},
+        ),
     )
     def get_dag_source(
         self,

@@ -60,6 +60,13 @@ class DAGRunApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns",
         returns="DAGRunCollection",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns",
+            params={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte", "fields": None},
+            values={"order_by": ("one_item_list", "logical_date_sort_key")},
+            defaults={"limit": 100},
+            answer="dag_run_v1_fields",
+        ),
     )
     def get_dag_runs(
         self,
@@ -90,6 +97,12 @@ class DAGRunApi(Api):
         "POST /dags/{dag_id}/dagRuns",
         returns="DAGRun",
         body="dag_run",
+        airflow3=Airflow3(
+            "POST /dags/{dag_id}/dagRuns",
+            body_renames={"execution_date": "logical_date"},
+            body_adapter="logical_date_or_null",
+            answer="dag_run_v1_fields",
+        ),
     )
     def post_dag_run(
         self,
@@ -107,6 +120,13 @@ class DAGRunApi(Api):
         "POST /dags/~/dagRuns/list",
         returns="DAGRunCollection",
         body="list_dag_runs_form",
+        airflow3=Airflow3(
+            "POST /dags/{dag_id}/dagRuns/list",
+            fixed={"dag_id": "~"},
+            body_renames={"execution_date_gte": "logical_date_gte", "execution_date_lte": "logical_date_lte"},
+            body_values={"order_by": ("logical_date_sort_key",)},
+            answer="dag_run_v1_fields",
+        ),
     )
     def get_dag_runs_batch(
         self,
@@ -121,6 +141,11 @@ class DAGRunApi(Api):
     @endpoint(
         "GET /dags/{dag_id}/dagRuns/{dag_run_id}",
         returns="DAGRun",
+        airflow3=Airflow3(
+            "GET /dags/{dag_id}/dagRuns/{dag_run_id}",
+            params={"fields": None},
+            answer="dag_run_v1_fields",
+        ),
     )
     def get_dag_run(
         self,
@@ -137,6 +162,11 @@ class DAGRunApi(Api):
         "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}",
         returns="DAGRun",
         body="update_dag_run_state",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}",
+            fixed={"update_mask": ["state"]},
+            answer="dag_run_v1_fields",
+        ),
     )
     def update_dag_run_state(
         self,
@@ -168,6 +198,7 @@ class DAGRunApi(Api):
         "POST /dags/{dag_id}/dagRuns/{dag_run_id}/clear",
         returns="dict[str, Any]",
         body="clear_dag_run",
+        airflow3=Airflow3("POST /dags/{dag_id}/dagRuns/{dag_run_id}/clear", answer="dag_run_v1_fields"),
     )
     def clear_dag_run(
         self,
@@ -201,6 +232,11 @@ class DAGRunApi(Api):
         "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/setNote",
         returns="DAGRun",
         body="set_dag_run_note",
+        airflow3=Airflow3(
+            "PATCH /dags/{dag_id}/dagRuns/{dag_run_id}",
+            fixed={"update_mask": ["note"]},
+            answer="dag_run_v1_fields",
+        ),
     )
     def set_dag_run_note(
         self,
