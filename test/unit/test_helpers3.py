@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 
 import airflow_client.client as client
-from airflow_client.client.api import task_instance_api
+from airflow_client.client.api import dag_run_api, task_instance_api
 from airflow_client.client.api_client import Api
 from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.exceptions import WaitTimeout
 from airflow_client.client.logs import follow_log, read_log
+from airflow_client.client.model.dag_run import DAGRun
 from airflow_client.client.model.task_instance import TaskInstance
 from airflow_client.client.pagination import paginate
+from airflow_client.client.waiting import trigger_and_wait, wait_for_task_instance
 
 from .conftest import Answer, LoopbackServer, Seen
 from .test_airflow3_runtime import Airflow3Server, configured
@@ -236,3 +238,51 @@ def test_read_log_on_airflow_3_is_the_text_get_log_gives(airflow3, api_client3):
     assert seen.query == {"full_content": ["true"], "map_index": ["2"]}
     assert text == "::group::Log message source details\n::endgroup::\n" + "".join(
         f"[2026-01-01T00:00:0{n}Z] INFO task.stdout: tick {n}\n" for n in range(3))
+
+
+# -- waiting ------------------------------------------------------------------------------------------------------
+
+
+def dag_run3(state: str, **fields: Any) -> dict[str, Any]:
+    """A DAG run as Airflow 3.3 answers it, for a run triggered without a logical date."""
+    return {"dag_run_id": "manual__2026-01-01T00:00:00+00:00", "dag_id": "d", "logical_date": None,
+            "run_after": "2026-01-01T00:00:00Z", "queued_at": "2026-01-01T00:00:00Z", "start_date": None,
+            "end_date": None, "run_type": "manual", "state": state, "triggered_by": "rest_api", "conf": {},
+            "note": None, "dag_versions": [], **fields}
+
+
+def test_trigger_and_wait_on_airflow_3_sends_a_null_logical_date_and_polls_the_v2_run(airflow3, api_client3):
+    states = iter(["queued", "running", "failed"])
+    fallback = airflow3.answer
+
+    def answer(seen: Seen) -> Answer:
+        if seen.path == "/api/v2/dags/d/dagRuns" and seen.method == "POST":
+            return Answer(body=dag_run3("queued", conf=seen.json().get("conf", {})))
+        if seen.path.startswith("/api/v2/dags/d/dagRuns/"):
+            state = next(states)
+            return Answer(body=dag_run3(state, end_date="2026-01-01T00:00:09Z" if state == "failed" else None))
+        return fallback(seen)
+
+    airflow3.server.handler = answer
+    run = trigger_and_wait(dag_run_api.DAGRunApi(api_client3), "d", {"conf": {"day": 1}}, timeout=10,
+                           poll_interval=0.01)
+    assert isinstance(run, DAGRun) and run.state == "failed" and run.logical_date is None
+    trigger = next(s for s in airflow3.server.seen if s.method == "POST" and s.path.endswith("/dagRuns"))
+    assert trigger.json() == {"conf": {"day": 1}, "logical_date": None}
+    polls = [s.path for s in airflow3.server.seen if s.method == "GET" and "/dagRuns/" in s.path]
+    assert polls == ["/api/v2/dags/d/dagRuns/manual__2026-01-01T00%3A00%3A00%2B00%3A00"] * 3
+
+
+def test_wait_for_task_instance_on_airflow_3_reads_the_v2_task_instance(airflow3, api_client3):
+    states = iter(["scheduled", "deferred", "up_for_retry", "upstream_failed"])
+    fallback = airflow3.answer
+
+    def answer(seen: Seen) -> Answer:
+        if seen.path == "/api/v2/dags/d/dagRuns/r/taskInstances/t/3":
+            return Answer(body={**ti(3), "task_id": "t", "map_index": 3, "state": next(states)})
+        return fallback(seen)
+
+    airflow3.server.handler = answer
+    api = task_instance_api.TaskInstanceApi(api_client3)
+    done = wait_for_task_instance(api, "d", "r", "t", map_index=3, timeout=10, poll_interval=0.01)
+    assert done.state == "upstream_failed" and done.map_index == 3
