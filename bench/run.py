@@ -80,6 +80,10 @@ def child_env() -> dict[str, str]:
     # A PYTHONPATH pointing at this repo would make the official interpreter import our package.
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
+    # Import times are those of a user's second run, with bytecode caches: without this the
+    # interpreters would compile every module on every run when the caller's environment says not
+    # to write caches.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -6,10 +6,13 @@ The first run on a machine also builds the official clients' venvs under ~/.cach
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = (
@@ -65,3 +68,14 @@ def test_smoke_run_reports_every_call_and_contender() -> None:
     for target in ("1.3x floor, CPU, list 100 task instances, Airflow 3", "faster than official 3.3.2",
                    "`import airflow_client.client` <= 100 ms"):
         assert target in targets, f"no target row {target!r}:\n{targets}"
+
+
+def test_contenders_run_with_bytecode_caches_whatever_the_callers_environment_says(monkeypatch: pytest.MonkeyPatch):
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    env = run.child_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env and "PYTHONPATH" not in env
