@@ -10,8 +10,6 @@ import pytest
 
 import airflow_client.client as client
 from airflow_client.client.api import dag_run_api, task_instance_api
-from airflow_client.client.api_client import Api
-from airflow_client.client.endpoint import Airflow3, endpoint
 from airflow_client.client.exceptions import WaitTimeout
 from airflow_client.client.logs import follow_log, read_log
 from airflow_client.client.model.dag_run import DAGRun
@@ -21,20 +19,6 @@ from airflow_client.client.waiting import trigger_and_wait, wait_for_task_instan
 
 from .conftest import Answer, LoopbackServer, Seen
 from .test_airflow3_runtime import Airflow3Server, configured
-
-
-class Lister(Api):
-    """`get_task_instances` as declared with Airflow 3.3's keyset `cursor` (an Airflow-3-only parameter)."""
-
-    @endpoint(
-        "GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
-        returns="TaskInstanceCollection",
-        airflow3=Airflow3("GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances", defaults={"limit": 100},
-                          new=("cursor",)),
-    )
-    def get_task_instances(self, dag_id: str, dag_run_id: str, *, state: list[str] | None = None,
-                           limit: int | None = None, offset: int | None = None, cursor: str | None = None,
-                           **kwargs: Any) -> Any: ...
 
 
 def ti(n: int) -> dict[str, Any]:
@@ -93,6 +77,11 @@ def api_client3(airflow3: Airflow3Server):
         yield api_client
 
 
+def listing_of(api_client: client.ApiClient) -> Any:
+    """get_task_instances of the 2.x interface, which takes Airflow 3.3's `cursor` too (on Airflow 3 only)."""
+    return task_instance_api.TaskInstanceApi(api_client).get_task_instances
+
+
 def listing_requests(server: LoopbackServer) -> list[dict[str, list[str]]]:
     return [s.query for s in server.seen if s.path.endswith("/taskInstances")]
 
@@ -110,7 +99,7 @@ def test_paginate_on_airflow_3_follows_the_cursor_and_sees_each_item_once_while_
             listing.items.append(ti(0))  # sorts first: an offset listing would repeat an item
 
     listing.before_page.append(add_one_before_the_current_position)
-    got = list(paginate(Lister(api_client3).get_task_instances, "~", "~", state=["success"], page_size=500))
+    got = list(paginate(listing_of(api_client3), "~", "~", state=["success"], page_size=500))
     assert [t.task_id for t in got] == [f"t{n:04d}" for n in range(1, 251)]
     assert all(isinstance(t, TaskInstance) for t in got)
     queries = listing_requests(airflow3.server)
@@ -122,7 +111,7 @@ def test_paginate_on_airflow_3_follows_the_cursor_and_sees_each_item_once_while_
 
 def test_paginate_on_airflow_3_pages_by_offset_when_the_call_gives_one(airflow3, api_client3):
     listing = Listing(airflow3, [ti(n) for n in range(30)])
-    got = list(paginate(Lister(api_client3).get_task_instances, "~", "~", offset=5, page_size=10))
+    got = list(paginate(listing_of(api_client3), "~", "~", offset=5, page_size=10))
     assert [t.task_id for t in got] == [f"t{n:04d}" for n in range(5, 30)]
     queries = listing_requests(airflow3.server)
     assert [q["offset"] for q in queries] == [["5"], ["15"], ["25"]]
@@ -132,17 +121,16 @@ def test_paginate_on_airflow_3_pages_by_offset_when_the_call_gives_one(airflow3,
 
 def test_paginate_on_airflow_3_starts_at_a_given_cursor_and_stops_at_max_items(airflow3, api_client3):
     Listing(airflow3, [ti(n) for n in range(40)])
-    got = list(paginate(Lister(api_client3).get_task_instances, "~", "~", cursor=Listing.encode("t0009"),
+    got = list(paginate(listing_of(api_client3), "~", "~", cursor=Listing.encode("t0009"),
                         page_size=7, max_items=10))
     assert [t.task_id for t in got] == [f"t{n:04d}" for n in range(10, 20)]
     assert [q["limit"] for q in listing_requests(airflow3.server)] == [["7"], ["3"]]
 
 
 def test_paginate_on_airflow_3_without_a_total_stops_at_the_first_short_page(airflow3, api_client3):
-    # get_task_instances of the 2.x interface takes no cursor: pages go by offset.
     Listing(airflow3, [ti(n) for n in range(230)], total=False)
     api = task_instance_api.TaskInstanceApi(api_client3)
-    got = list(paginate(api.get_task_instances, "~", "~", page_size=1000))
+    got = list(paginate(api.get_task_instances, "~", "~", offset=0, page_size=1000))
     assert len(got) == 230 and len({t.task_id for t in got}) == 230
     queries = listing_requests(airflow3.server)
     assert [(q["limit"], q["offset"]) for q in queries] == [(["100"], ["0"]), (["100"], ["100"]), (["100"], ["200"])]
@@ -150,7 +138,7 @@ def test_paginate_on_airflow_3_without_a_total_stops_at_the_first_short_page(air
 
 def test_the_cursors_of_an_airflow_3_page_stay_readable_on_the_2x_model(airflow3, api_client3):
     Listing(airflow3, [ti(n) for n in range(5)])
-    page = Lister(api_client3).get_task_instances("~", "~", limit=2, cursor="")
+    page = listing_of(api_client3)("~", "~", limit=2, cursor="")
     assert page.next_cursor == Listing.encode("t0001")
     assert page["previous_cursor"] is None and page.get("total_entries_limit") == 50000
     assert page.to_dict()["next_cursor"] == Listing.encode("t0001")
@@ -158,10 +146,10 @@ def test_the_cursors_of_an_airflow_3_page_stay_readable_on_the_2x_model(airflow3
 
 def test_paginate_on_airflow_2_still_pages_by_offset_and_refuses_a_cursor(server, api_client):
     server.default = Answer(body={"task_instances": [], "total_entries": 0})
-    assert list(paginate(Lister(api_client).get_task_instances, "~", "~", page_size=500)) == []
+    assert list(paginate(listing_of(api_client), "~", "~", page_size=500)) == []
     assert server.last.query == {"limit": ["500"], "offset": ["0"]}
     with pytest.raises(client.ApiValueError, match="cursor only Airflow 3 takes"):
-        list(paginate(Lister(api_client).get_task_instances, "~", "~", cursor="x"))
+        list(paginate(listing_of(api_client), "~", "~", cursor="x"))
 
 
 # -- logs ---------------------------------------------------------------------------------------------------------
