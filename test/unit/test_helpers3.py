@@ -274,3 +274,26 @@ def test_wait_for_task_instance_on_airflow_3_reads_the_v2_task_instance(airflow3
     api = task_instance_api.TaskInstanceApi(api_client3)
     done = wait_for_task_instance(api, "d", "r", "t", map_index=3, timeout=10, poll_interval=0.01)
     assert done.state == "upstream_failed" and done.map_index == 3
+
+
+def test_paginate_on_airflow_3_follows_the_cursor_of_dag_runs_through_their_2x_answer_step(airflow3, api_client3):
+    runs = [dag_run3("success", dag_run_id=f"run_{n:03d}") for n in range(7)]
+    fallback = airflow3.answer
+
+    def answer(seen: Seen) -> Answer:
+        if seen.path != "/api/v2/dags/d/dagRuns":
+            return fallback(seen)
+        limit, cursor = int(seen.query["limit"][0]), seen.query["cursor"][0]
+        start = int(cursor[4:]) if cursor else 0
+        page = runs[start: start + limit]
+        following = f"pos_{start + limit}" if start + limit < len(runs) else None
+        return Answer(body={"dag_runs": page, "total_entries": len(runs), "next_cursor": following,
+                            "previous_cursor": None})
+
+    airflow3.server.handler = answer
+    api = dag_run_api.DAGRunApi(api_client3)
+    got = list(paginate(api.get_dag_runs, "d", page_size=3))
+    assert [r.dag_run_id for r in got] == [f"run_{n:03d}" for n in range(7)]
+    assert all(isinstance(r, DAGRun) for r in got)
+    cursors = [s.query["cursor"] for s in airflow3.server.seen if s.path == "/api/v2/dags/d/dagRuns"]
+    assert cursors == [[""], ["pos_3"], ["pos_6"]]
