@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import airflow_client.client as client
-from airflow_client.client.api import dag_run_api, task_instance_api
+from airflow_client.client.api import dag_api, dag_run_api, task_instance_api
 from airflow_client.client.exceptions import WaitTimeout
 from airflow_client.client.logs import follow_log, read_log
 from airflow_client.client.model.dag_run import DAGRun
@@ -297,3 +297,19 @@ def test_paginate_on_airflow_3_follows_the_cursor_of_dag_runs_through_their_2x_a
     assert all(isinstance(r, DAGRun) for r in got)
     cursors = [s.query["cursor"] for s in airflow3.server.seen if s.path == "/api/v2/dags/d/dagRuns"]
     assert cursors == [[""], ["pos_3"], ["pos_6"]]
+
+
+def test_paginate_on_airflow_3_pages_a_listing_of_plain_values(airflow3, api_client3):
+    tags = [f"tag{n:02d}" for n in range(12)]
+    fallback = airflow3.answer
+
+    def answer(seen: Seen) -> Answer:
+        if seen.path != "/api/v2/dagTags":
+            return fallback(seen)
+        limit, offset = int(seen.query["limit"][0]), int(seen.query["offset"][0])
+        return Answer(body={"tags": tags[offset: offset + limit], "total_entries": len(tags)})
+
+    airflow3.server.handler = answer
+    got = list(paginate(dag_api.DAGApi(api_client3).get_dag_tags, page_size=5))
+    assert got == tags
+    assert [s.query["offset"] for s in airflow3.server.seen if s.path == "/api/v2/dagTags"] == [["0"], ["5"], ["10"]]
