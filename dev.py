@@ -1,7 +1,8 @@
 """Set up and run everything from a fresh machine that has only Python 3 and the package index.
 
     python3 dev.py test [pytest arguments]   lint, unit tests on urllib3 1.26, then the whole suite
-    python3 dev.py demo                      start a throwaway Airflow 2.11.2 and use the client on it
+    python3 dev.py demo [--airflow 2|3|both] start a throwaway Airflow 2.11.2 and/or 3.3.2 (default both)
+                                             and run the same client script on each
     python3 dev.py bench [--smoke]           the benchmark of bench/run.py (writes docs/performance.md)
 
 Virtual environments are made next to this file (`.venv`, and one per extra interpreter for the unit
@@ -75,9 +76,9 @@ def test(args: list[str]) -> int:
     return subprocess.run([str(python), "-m", "pytest", *(args or ["-q"])], cwd=ROOT).returncode
 
 
-def demo() -> int:
+def demo(args: list[str]) -> int:
     python = ensure_env(MAIN_ENV)
-    return subprocess.run([str(python), str(ROOT / "examples" / "demo.py")], cwd=ROOT).returncode
+    return subprocess.run([str(python), str(ROOT / "examples" / "demo.py"), *args], cwd=ROOT).returncode
 
 
 def bench(args: list[str]) -> int:
@@ -90,7 +91,7 @@ def main() -> int:
     if command == "test":
         return test(args)
     if command == "demo":
-        return demo()
+        return demo(args)
     if command == "bench":
         return bench(args)
     print(__doc__)

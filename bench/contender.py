@@ -1,13 +1,15 @@
 """One contender, run inside that contender's own interpreter as a worker driven by bench/run.py.
 
-    python bench/contender.py floor|client --port N
+    python bench/contender.py floor|client|client3 --port N
 
 It reads one JSON command a line on stdin and answers each with one JSON line on stdout, so that
 run.py can interleave the rounds of all contenders: a burst of load on the machine then hits
 every contender alike instead of skewing whichever happened to run at that moment.
 
 `floor` is urllib3 + json.loads; `client` is whichever `airflow_client` this interpreter imports
-(ours in the repo's venv, the official one in its cached venv): both expose the same API.
+(ours in the repo's venv, the official 2.x one in its cached venv): both expose the same API;
+`client3` is the official 3.x client (`apache-airflow-client` 3.3.2), whose API is another one.
+The `setup` command may name the calls to keep (`"calls": [...]`): the others are not made.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ import tracemalloc
 from typing import Any, Callable
 from urllib.parse import quote
 
-# Order of the rows in the report; run.py keeps the labels.
+# Order of the rows in the report; run.py keeps the labels. V2_CALLS go to the server's Airflow 3 API.
 CALLS = ("ti_100", "ti_10000", "runs_100", "patch")
+V2_CALLS = ("ti_100_v2",)
+ALL_CALLS = CALLS + V2_CALLS
 BIG = "ti_10000"
 DAG_ID = "bench_dag"
 RUN_ID = "manual__2024-01-01T00:00:00+00:00"
 TASK_ID = "task_1"
-EXPECTED_ITEMS = {"ti_100": 100, "ti_10000": 10_000, "runs_100": 100, "patch": None}
+EXPECTED_ITEMS = {"ti_100": 100, "ti_10000": 10_000, "runs_100": 100, "patch": None, "ti_100_v2": 100}
+# The bearer token the server's Airflow 3 API wants (bench/payloads.py V2_TOKEN; this file runs in other venvs).
+V2_TOKEN = "bench-token"
 
 Call = Callable[..., Any]
 
@@ -58,7 +64,16 @@ def floor_calls(port: int) -> dict[str, Call]:
             raise RuntimeError(f"PATCH {patch_url}: {resp.status}")
         return json.loads(resp.data)
 
+    v2_headers = {"Authorization": f"Bearer {V2_TOKEN}", "Accept": "application/json"}
+
+    def get_v2(url: str) -> Any:
+        resp = http.request("GET", url, headers=v2_headers)
+        if resp.status != 200:
+            raise RuntimeError(f"GET {url}: {resp.status}")
+        return json.loads(resp.data)
+
     return {
+        "ti_100_v2": lambda: get_v2(f"http://127.0.0.1:{port}/api/v2/dags/~/dagRuns/~/taskInstances?limit=100"),
         "ti_100": lambda: get(f"{base}/dags/~/dagRuns/~/taskInstances?limit=100"),
         "ti_10000": lambda: get(f"{base}/dags/~/dagRuns/~/taskInstances?limit=10000"),
         "runs_100": lambda: get(f"{base}/dags/{DAG_ID}/dagRuns?limit=100"),
@@ -85,12 +100,29 @@ def client_calls(port: int) -> dict[str, Call]:
         body = UpdateTaskInstance(dry_run=True, new_state=UpdateTaskState("success"))
         return tis.patch_task_instance(DAG_ID, RUN_ID, TASK_ID, body, **options)
 
-    return {
+    calls: dict[str, Call] = {
         "ti_100": lambda **options: tis.get_task_instances("~", "~", limit=100, **options),
         "ti_10000": lambda **options: tis.get_task_instances("~", "~", limit=10_000, **options),
         "runs_100": lambda **options: runs.get_dag_runs(DAG_ID, limit=100, **options),
         "patch": patch,
     }
+    if hasattr(airflow_client.client.ApiClient, "server"):
+        # A client that serves both generations (ours): the same 2.x call, given the server root, which
+        # it finds runs Airflow 3 (asked once, at /api/v2/version, during setup).
+        root = airflow_client.client.Configuration(host=f"http://127.0.0.1:{port}", access_token=V2_TOKEN)
+        tis3 = task_instance_api.TaskInstanceApi(airflow_client.client.ApiClient(root))
+        calls["ti_100_v2"] = lambda **options: tis3.get_task_instances("~", "~", limit=100, **options)
+    return calls
+
+
+def client3_calls(port: int) -> dict[str, Call]:
+    """The official 3.x client's documented call for the same listing."""
+    import airflow_client.client
+    from airflow_client.client.api import task_instance_api
+
+    configuration = airflow_client.client.Configuration(host=f"http://127.0.0.1:{port}", access_token=V2_TOKEN)
+    tis = task_instance_api.TaskInstanceApi(airflow_client.client.ApiClient(configuration))
+    return {"ti_100_v2": lambda **options: tis.get_task_instances("~", "~", limit=100, **options)}
 
 
 def _field(obj: Any, name: str) -> Any:
@@ -105,6 +137,8 @@ def describe(name: str, result: Any) -> dict[str, Any]:
     if name == "patch":
         return {"items": None, "result_type": type(result).__name__}
     items = _field(result, "dag_runs" if name == "runs_100" else "task_instances")
+    if name == "ti_100_v2" and isinstance(result, dict):
+        return {"items": len(items), "result_type": "dict", "item_type": "dict", "start_date_type": "str"}
     first = items[0]
     return {
         "items": len(items),
@@ -118,7 +152,9 @@ def pick_variant(calls: dict[str, Call], kind: str) -> tuple[dict[str, Call], di
     """Each call as documented; where that raises on the canned data, the same call without return checks."""
     chosen: dict[str, Call] = {}
     report: dict[str, Any] = {}
-    for name in CALLS:
+    for name in ALL_CALLS:
+        if name not in calls:
+            continue
         call = calls[name]
         entry: dict[str, Any] = {"variant": "default"}
         try:
@@ -178,7 +214,7 @@ def identity(kind: str) -> dict[str, Any]:
         "executable": sys.executable,
         "urllib3": urllib3.__version__,
     }
-    if kind == "client":
+    if kind in ("client", "client3"):
         from importlib import metadata
 
         import airflow_client.client
@@ -216,9 +252,15 @@ def profile(call: Call, calls: int = 300, top: int = 25) -> str:
 def answer(kind: str, port: int, state: dict[str, Any], command: dict[str, Any]) -> Any:
     op = command["op"]
     if op == "setup":
-        made = floor_calls(port) if kind == "floor" else client_calls(port)
+        made = {"floor": floor_calls, "client": client_calls, "client3": client3_calls}[kind](port)
+        wanted = command.get("calls")
+        if wanted is not None:
+            missing = [c for c in wanted if c not in made]
+            if missing:
+                raise RuntimeError(f"this contender cannot make {', '.join(missing)}")
+            made = {name: call for name, call in made.items() if name in wanted}
         state["calls"], variants = pick_variant(made, kind)
-        return {"identity": identity(kind), "variants": variants}
+        return {"identity": identity(kind), "variants": variants, "calls": list(state["calls"])}
     calls: dict[str, Call] = state["calls"]
     if op == "warm":
         for _ in range(command["n"]):
@@ -231,13 +273,13 @@ def answer(kind: str, port: int, state: dict[str, Any], command: dict[str, Any])
     if op == "memory":
         return measure_memory(calls[BIG])
     if op == "profile":
-        return profile(calls["ti_100"])
+        return profile(calls[command.get("call", "ti_100")])
     raise ValueError(f"unknown command {op!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("kind", choices=("floor", "client"))
+    parser.add_argument("kind", choices=("floor", "client", "client3"))
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""Canned answers shaped like those of Airflow 2.11's stable REST API.
+"""Canned answers shaped like those of Airflow 2.11's stable REST API and Airflow 3.3's REST API v2.
 
 Every field a real answer carries is present, nulls included, so decoding cost is realistic.
 Values vary per item (ids, timestamps, states) so nothing can be cached by value.
@@ -7,6 +7,7 @@ Values vary per item (ids, timestamps, states) so nothing can be cached by value
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -14,6 +15,10 @@ DAG_ID = "bench_dag"
 BASE = datetime(2024, 1, 1, tzinfo=timezone.utc)
 STATES = ("success", "success", "success", "failed", "running", "deferred", "up_for_retry", "skipped")
 OPERATORS = ("PythonOperator", "BashOperator", "EmptyOperator", "DateTimeSensorAsync")
+# Airflow 3 names the operator a task was built with too (the decorator for TaskFlow tasks).
+OPERATOR_NAMES = ("@task", "BashOperator", "EmptyOperator", "DateTimeSensorAsync")
+# What the REST API v2 routes of the bench server want: `Authorization: Bearer <this>`.
+V2_TOKEN = "bench-token"
 
 
 def _ts(moment: datetime) -> str:
@@ -126,3 +131,98 @@ def task_instance_reference(dag_id: str, run_id: str, task_id: str) -> bytes:
     return json.dumps(
         {"dag_id": dag_id, "dag_run_id": run_id, "execution_date": "2024-01-01T00:00:00+00:00", "task_id": task_id}
     ).encode()
+
+
+def _ts3(moment: datetime) -> str:
+    # Airflow 3 (pydantic) answers UTC timestamps with a Z, and microseconds when non-zero.
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _uuid(kind: str, i: int) -> str:
+    # Airflow 3 ids are UUID7s; stable ones keep the canned answer the same from run to run.
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench/{kind}/{i}"))
+
+
+def task_instance_v2(i: int) -> dict[str, Any]:
+    """The i-th task instance as Airflow 3.3.2 answers it (schema TaskInstanceResponse, its field order)."""
+    run_day = BASE + timedelta(days=i // 50)
+    run_id = f"scheduled__{_ts(run_day)}"
+    state = STATES[i % len(STATES)]
+    scheduled = run_day + timedelta(seconds=i % 50, microseconds=(i * 3571) % 1_000_000)
+    queued = scheduled + timedelta(seconds=1, microseconds=(i * 7919) % 1_000_000)
+    start = queued + timedelta(seconds=1, microseconds=(i * 104_729) % 1_000_000)
+    finished = state not in ("running", "deferred")
+    end = start + timedelta(seconds=3 + i % 17, microseconds=(i * 15_485_863) % 1_000_000) if finished else None
+    deferred = state == "deferred"
+    task_id = f"task_{i % 50}"
+    return {
+        "id": _uuid("ti", i),
+        "task_id": task_id,
+        "dag_id": DAG_ID,
+        "dag_run_id": run_id,
+        "map_index": -1,
+        "logical_date": _ts3(run_day),
+        "run_after": _ts3(run_day),
+        "start_date": _ts3(start),
+        "end_date": _ts3(end) if end else None,
+        "duration": (end - start).total_seconds() if end else None,
+        "state": state,
+        "try_number": 1 + (state == "up_for_retry"),
+        "max_tries": 2,
+        "task_display_name": task_id,
+        "dag_display_name": DAG_ID,
+        "hostname": f"worker-{i % 4}.internal",
+        "unixname": "airflow",
+        "pool": "default_pool",
+        "pool_slots": 1,
+        "queue": "default",
+        "priority_weight": 1 + i % 5,
+        "operator": OPERATORS[i % len(OPERATORS)],
+        "operator_name": OPERATOR_NAMES[i % len(OPERATOR_NAMES)],
+        "queued_when": _ts3(queued),
+        "scheduled_when": _ts3(scheduled),
+        "pid": 20000 + i,
+        "executor": None,
+        "executor_config": "{}",
+        "note": f"checked by on-call, ticket {i}" if i % 10 == 3 else None,
+        "rendered_map_index": None,
+        "rendered_fields": {"op_args": [], "op_kwargs": {"n": i}, "templates_dict": None},
+        "trigger": {
+            "id": 1000 + i,
+            "classpath": "airflow.providers.standard.triggers.temporal.DateTimeTrigger",
+            "kwargs": f"{{'moment': DateTime({start.year}, {start.month}, {start.day}, 0, 5, 0, "
+                      "tzinfo=Timezone('UTC'))}",
+            "created_date": _ts3(start + timedelta(seconds=2)),
+            "queue": None,
+            "triggerer_id": 7 + i % 3,
+        } if deferred else None,
+        "triggerer_job": {
+            "id": 7 + i % 3,
+            "dag_id": None,
+            "state": "running",
+            "job_type": "TriggererJobRunner",
+            "start_date": _ts3(start - timedelta(hours=5)),
+            "end_date": None,
+            "latest_heartbeat": _ts3(start + timedelta(seconds=30)),
+            "executor_class": None,
+            "hostname": f"triggerer-{i % 3}",
+            "unixname": "airflow",
+            "dag_display_name": None,
+        } if deferred else None,
+        "dag_version": {
+            "id": _uuid("dag_version", i // 50),
+            "version_number": 1 + i // 50,
+            "dag_id": DAG_ID,
+            "bundle_name": "dags-folder",
+            "bundle_version": None,
+            "created_at": _ts3(run_day - timedelta(minutes=5)),
+            "dag_display_name": DAG_ID,
+            "bundle_url": None,
+        },
+    }
+
+
+def task_instance_page_v2(limit: int) -> bytes:
+    items = [task_instance_v2(i) for i in range(limit)]
+    return json.dumps({"task_instances": items, "total_entries": 25_000, "total_entries_limit": 50_000,
+                       "next_cursor": None, "previous_cursor": None}).encode()

@@ -1,5 +1,8 @@
 """A loopback HTTP/1.1 keep-alive server answering canned Airflow JSON, run in its own process.
 
+It answers as Airflow 2.11 under `/api/v1` (basic auth) and as Airflow 3.3 under `/api/v2` (a bearer
+token; `/api/v2/version` without one, which is how a client given the server root finds Airflow 3).
+
     python bench/server.py      prints its port (a JSON line), then serves until stdin closes
 
 Its own process keeps its CPU time out of the client's figures. It stops when its parent closes
@@ -23,7 +26,10 @@ import payloads
 
 MAX_LIFETIME = 30 * 60
 EXPECTED_AUTH = "Basic " + base64.b64encode(b"admin:admin").decode()
+EXPECTED_BEARER = "Bearer " + payloads.V2_TOKEN
+VERSION_V2 = json.dumps({"version": "3.3.2", "git_version": None}).encode()
 TI_LIST = re.compile(r"^/api/v1/dags/([^/]+)/dagRuns/([^/]+)/taskInstances$")
+TI_LIST_V2 = re.compile(r"^/api/v2/dags/([^/]+)/dagRuns/([^/]+)/taskInstances$")
 RUN_LIST = re.compile(r"^/api/v1/dags/([^/]+)/dagRuns$")
 TI_ONE = re.compile(r"^/api/v1/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)$")
 
@@ -44,19 +50,22 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _authorized(self) -> bool:
+    def _authorized(self, expected: str = EXPECTED_AUTH) -> bool:
         # Every contender must pay for the same header; a missing one would be an unfair shortcut.
-        if self.headers.get("Authorization") == EXPECTED_AUTH:
+        if self.headers.get("Authorization") == expected:
             return True
         self._answer(401, b'{"title": "Unauthorized", "status": 401}')
         return False
 
     def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        if path.startswith("/api/v2/"):
+            self._get_v2(path, url.query)
+            return
         if not self._authorized():
             return
-        url = urlsplit(self.path)
         limit = int(parse_qs(url.query).get("limit", ["100"])[0])
-        path = unquote(url.path)
         if TI_LIST.match(path):
             body = self.pages.get(("ti", limit))
         elif RUN_LIST.match(path):
@@ -65,6 +74,19 @@ class Handler(BaseHTTPRequestHandler):
             body = None
         if body is None:
             self._answer(404, b'{"title": "Not Found", "status": 404}')
+        else:
+            self._answer(200, body)
+
+    def _get_v2(self, path: str, query: str) -> None:
+        if path == "/api/v2/version":
+            self._answer(200, VERSION_V2)
+            return
+        if not self._authorized(EXPECTED_BEARER):
+            return
+        limit = int(parse_qs(query).get("limit", ["50"])[0])
+        body = self.pages.get(("ti_v2", limit)) if TI_LIST_V2.match(path) else None
+        if body is None:
+            self._answer(404, b'{"detail": "Not Found"}')
         else:
             self._answer(200, body)
 
@@ -86,6 +108,7 @@ def build_pages() -> dict[tuple[str, int], bytes]:
         ("ti", 100): payloads.task_instance_page(100),
         ("ti", 10_000): payloads.task_instance_page(10_000),
         ("run", 100): payloads.dag_run_page(100),
+        ("ti_v2", 100): payloads.task_instance_page_v2(100),
     }
 
 

@@ -12,10 +12,9 @@ import atexit
 import functools
 import io
 import json
-import logging
 import threading
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, cast
 from urllib.parse import quote
 
 from airflow_client.client.auth import AuthFlow, PasswordLogin
@@ -32,7 +31,7 @@ from airflow_client.client.model_utils import (
     compile_type,
     encode_any,
 )
-from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
+from airflow_client.client.request import Request
 from airflow_client.client.servers import (
     API_PATHS,
     FAB_PATH,
@@ -48,9 +47,11 @@ if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
     from airflow_client.client.endpoint import Operation
+    from airflow_client.client.rest import RESTClientObject, RESTResponse
     from airflow_client.client.translations import Get
 
-_log = logging.getLogger("airflow_client")
+# The transport (urllib3, http.client, ssl, certifi) and logging are imported when the first client is
+# made, not with the package: a script that only imports it, or builds models, does not pay for them.
 
 # How much of an unexpected answer an error message quotes.
 _SHOWN_BODY = 200
@@ -105,7 +106,9 @@ class ApiClient:
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default_copy()
         self.pool_threads = pool_threads
-        self.rest_client = RESTClientObject(self.configuration)
+        from airflow_client.client.rest import RESTClientObject
+
+        self.rest_client: RESTClientObject = RESTClientObject(self.configuration)
         self.default_headers: dict[str, str] = {}
         if header_name is not None and header_value is not None:
             self.default_headers[header_name] = header_value
@@ -169,17 +172,21 @@ class ApiClient:
                     root, generation = split_host(self.configuration.host)
                     if generation is None:
                         server = probe(root, self._get_unauthenticated)
-                        _log.info("%s runs Airflow %s (REST API at %s)", root, server.version or server.generation,
-                                  server.api_root)
+                        import logging
+
+                        logging.getLogger("airflow_client").info(
+                            "%s runs Airflow %s (REST API at %s)", root, server.version or server.generation,
+                            server.api_root,
+                        )
                     else:
                         server = Server(root, generation)
                     self._server = server
         return self._server
 
     def _get_unauthenticated(self, url: str) -> RESTResponse:
-        resp = self.rest_client.request("GET", url, {**self.default_headers, "Accept": "application/json"})
-        assert isinstance(resp, RESTResponse)
-        return resp
+        # Read in full (preloaded), so a RESTResponse.
+        return cast("RESTResponse", self.rest_client.request("GET", url, {**self.default_headers,
+                                                                          "Accept": "application/json"}))
 
     def _api_root(self, api: str) -> str:
         server = self.server
@@ -205,8 +212,7 @@ class ApiClient:
     def _send_as_is(self, request: Request) -> RESTResponse:
         resp = self.rest_client.request(request.method, request.url, {**self.default_headers, **request.headers},
                                         request.body)
-        assert isinstance(resp, RESTResponse)
-        return resp
+        return cast("RESTResponse", resp)  # read in full (preloaded)
 
     # -- headers -----------------------------------------------------------------------------------
 
@@ -393,6 +399,8 @@ class ApiClient:
             # The flow renewed its credentials: one more try, whose answer is final. A streamed answer to
             # the first try is discarded unread, so its connection cannot hand its bytes to the second.
             if not preload:
+                from airflow_client.client.rest import discard
+
                 discard(resp)
             flow.apply(request, self.configuration)
             resp = self.rest_client.request(
@@ -406,7 +414,7 @@ class ApiClient:
                 error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
-        assert isinstance(resp, RESTResponse)
+        resp = cast("RESTResponse", resp)  # read in full (preloaded)
         if answer.redirect and 300 <= resp.status <= 399:
             target = resp.headers.get("Location")
             return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)

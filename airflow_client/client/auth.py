@@ -17,7 +17,7 @@ import time
 from typing import Any, Callable, Protocol
 
 from airflow_client.client.exceptions import ResponseDecodeError, exception_for
-from airflow_client.client.rest import Request
+from airflow_client.client.request import Request
 
 
 class Credentials(Protocol):

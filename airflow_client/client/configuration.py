@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import base64
 import copy
-import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import urllib3
-
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError
 
 if TYPE_CHECKING:
+    import logging
+
+    import urllib3
+
     from airflow_client.client.auth import AuthFlow
 
 __version__ = "2.11.2"
@@ -178,6 +179,8 @@ class Configuration:
         # Characters left unencoded in path values; empty: every reserved character is encoded.
         self.safe_chars_for_path_param = ""
 
+        import logging  # with the first configuration, not with the package
+
         self.logger = {"package_logger": logging.getLogger(LOGGER_NAME)}
         self.logger_format = "%(asctime)s %(levelname)s %(message)s"
         self.logger_stream_handler: logging.Handler | None = None
@@ -213,6 +216,8 @@ class Configuration:
             log.removeHandler(self.logger_file_handler)
             self.logger_file_handler = None
         if value:
+            import logging
+
             self.logger_file_handler = logging.FileHandler(value)
             self.logger_file_handler.setFormatter(logging.Formatter(self.logger_format))
             log.addHandler(self.logger_file_handler)
@@ -225,6 +230,8 @@ class Configuration:
     def debug(self, value: bool) -> None:
         # Requests are logged by the client itself, with credentials redacted; http.client's own
         # debug output is never switched on because it prints the Authorization header.
+        import logging
+
         self._debug = bool(value)
         self.logger["package_logger"].setLevel(logging.DEBUG if value else logging.WARNING)
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, is_secret_header
 from airflow_client.client.model_utils import Kind, ListKind, ModelKind, aware, compile_type
-from airflow_client.client.rest import Request
+from airflow_client.client.request import Request
 from airflow_client.client.translations import (
     ANSWER_LOOKUP_STEPS,
     ANSWER_STEPS,
@@ -244,14 +244,16 @@ class Operation:
 
     @property
     def items_field(self) -> str | None:
-        """The list field of the answer's model that holds one page of items (`task_instances`, ...)."""
+        """The list field of the answer's model that holds one page of items (`task_instances`, ...): its
+        list of models, else its one list of plain values (`tags` of Airflow 3's DAG tag listing)."""
         kind = self.return_kind
         if not isinstance(kind, ModelKind):
             return None
-        for name, field in kind.cls._tables().items():
-            if isinstance(field, ListKind) and isinstance(field.item, ModelKind):
-                return str(name)
-        return None
+        lists = [(str(name), field) for name, field in kind.cls._tables().items() if isinstance(field, ListKind)]
+        of_models = [name for name, field in lists if isinstance(field.item, ModelKind)]
+        if of_models:
+            return of_models[0]
+        return lists[0][0] if len(lists) == 1 else None
 
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Match a call's arguments to parameters and call options, refusing what does not fit."""

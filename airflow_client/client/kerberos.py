@@ -33,7 +33,8 @@ from urllib.parse import urlsplit
 
 from airflow_client.client.auth import AuthFlow
 from airflow_client.client.exceptions import ApiException, OpenApiException
-from airflow_client.client.rest import Request, discard
+from airflow_client.client.request import Request
+from airflow_client.client.rest import discard
 
 if TYPE_CHECKING:
     from types import ModuleType

@@ -6,8 +6,13 @@
     for text in follow_log(ti_api, "my_dag", run_id, "my_task", 1, timeout=600):
         print(text, end="")
 
-Airflow's JSON answer holds the log as the text form of a Python list of (host, text) pairs; these
-helpers give the text itself.
+Airflow 2's JSON answer holds the log as the text form of a Python list of (host, text) pairs;
+Airflow 3's holds structured records, which `get_log` already turns into lines of text (see
+`translations.log_records_text`). These helpers give the text itself on both.
+
+Following a running try: each answer carries a continuation token that asks for the newer lines
+only. Airflow 2 marks the end in the token (`end_of_log`); Airflow 3 answers a null token once
+the try has finished.
 """
 
 from __future__ import annotations
@@ -88,15 +93,21 @@ def follow_log(
     Each piece is new text only. Raises `WaitTimeout` when `timeout` seconds pass first.
     """
     deadline = time.monotonic() + timeout
+    airflow3 = api.api_client.server.generation == 3
     token: str | None = None
     while True:
         chunk = api.get_log(dag_id, dag_run_id, task_id, try_number, map_index=map_index, token=token)
         if isinstance(chunk, str):  # a server that ignored the JSON Accept header
             text, new_token = chunk, None
         else:
-            text, new_token = log_text(chunk.get("content") or ""), chunk.get("continuation_token")
+            content = chunk.get("content") or ""
+            # Airflow 3's records reach here as text already; only Airflow 2 wraps it in (host, text) pairs.
+            text = content if airflow3 else log_text(content)
+            new_token = chunk.get("continuation_token")
         if text:
             yield text
+        if airflow3 and new_token is None and not isinstance(chunk, str):
+            return  # Airflow 3 gives no token once the try has finished: this was its last part
         token = new_token or token
         if token_metadata(token).get("end_of_log"):
             return

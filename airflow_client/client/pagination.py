@@ -12,6 +12,13 @@ whatever `page_size` asks for; the pages just get smaller). Offsets are position
 current ordering, so when items are added or removed between two pages an item can be seen twice
 or missed; sort on a field that does not change (`order_by="start_date"` where the operation offers
 it) to make that unlikely.
+
+On Airflow 3, a page asks for at most 100 items (the server's cap), and a page without
+`total_entries` ends the listing when it comes back short. An operation that takes a `cursor`
+(`get_task_instances` and `get_dag_runs` from Airflow 3.3) is paged by cursor instead, unless the
+call gives an `offset`: each page names the next (`next_cursor`), so items added or removed
+meanwhile neither repeat nor push others out of the listing. A `cursor` given to the call is where
+the listing starts.
 """
 
 from __future__ import annotations
@@ -24,12 +31,24 @@ from airflow_client.client.model_utils import Model
 if TYPE_CHECKING:
     from airflow_client.client.endpoint import Operation
 
+# Airflow 3 answers at most this many items a page, whatever the limit asks: asking for more would
+# make a full page without `total_entries` look short, and end the listing early.
+AIRFLOW3_PAGE_CAP = 100
+
 
 def _operation(method: Callable[..., Any]) -> Operation:
     op = getattr(method, "operation", None)
     if op is None:
         raise ApiTypeError(f"paginate() takes an API method such as api.get_task_instances, got {method!r}")
     return op  # type: ignore[no-any-return]
+
+
+def _generation(method: Callable[..., Any]) -> int:
+    """The Airflow generation the method's client talks to (asked once, as the first call would)."""
+    api_client = getattr(getattr(method, "__self__", None), "api_client", None)
+    server = getattr(api_client, "server", None)
+    generation = getattr(server, "generation", 2)
+    return generation if isinstance(generation, int) else 2
 
 
 def paginate(
@@ -44,6 +63,24 @@ def paginate(
     items_field = op.items_field
     if op.paging is None or items_field is None:
         raise ApiValueError(f"{op.name} is not a list operation: it takes neither limit/offset nor page_limit")
+    if _generation(method) == 3:
+        page_size = min(page_size, AIRFLOW3_PAGE_CAP)
+        if "cursor" in op.annotations and kwargs.get("offset") is None:
+            kwargs.pop("offset", None)
+            yield from _by_cursor(method, args, kwargs, items_field, page_size, max_items)
+            return
+    yield from _by_offset(method, op, args, kwargs, items_field, page_size, max_items)
+
+
+def _by_offset(
+    method: Callable[..., Any],
+    op: Operation,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    items_field: str,
+    page_size: int,
+    max_items: int | None,
+) -> Iterator[Any]:
     in_body = op.paging == "body"
     positional = list(args)
     body: dict[str, Any] = {}
@@ -72,3 +109,26 @@ def paginate(
         # page alone does not mean the end when the total is known.
         if not items or (offset >= total if isinstance(total, int) else len(items) < size):
             return
+
+
+def _by_cursor(
+    method: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    items_field: str,
+    page_size: int,
+    max_items: int | None,
+) -> Iterator[Any]:
+    # An empty cursor asks Airflow for the first page of a keyset listing (and for its next_cursor).
+    cursor = kwargs.pop("cursor", None) or ""
+    yielded = 0
+    while max_items is None or yielded < max_items:
+        size = page_size if max_items is None else min(page_size, max_items - yielded)
+        page = method(*args, limit=size, cursor=cursor, **kwargs)
+        items = page.get(items_field) or []
+        yield from items
+        yielded += len(items)
+        following = page.get("next_cursor")
+        if not items or not isinstance(following, str) or not following or following == cursor:
+            return
+        cursor = following

@@ -37,6 +37,7 @@ from airflow_client.client.exceptions import (
     redact_headers,
     without_userinfo,
 )
+from airflow_client.client.request import Request  # noqa: F401  (also importable from here, as before)
 
 TimeoutArg = Union[None, float, int, "tuple[float, float]", urllib3.Timeout]
 
@@ -322,21 +323,6 @@ def _bad_value(name: str, value: str | bytes | bytearray, where: str, problem: s
 # Each urlopen is one try: the loop in `RESTClientObject.request` retries and follows redirects. Built
 # once, since urllib3 would make a new Retry from `retries=False` on every call.
 _ONE_TRY = urllib3.Retry(False, redirect=False)
-
-
-class Request:
-    """One HTTP request on its way out: built from a declaration, addressed and authenticated by the client."""
-
-    __slots__ = ("body", "headers", "method", "url")
-
-    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> None:
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-
-    def __repr__(self) -> str:
-        return f"Request({self.method} {self.url})"
 
 
 class RESTResponse:

@@ -22,6 +22,8 @@ import pendulum
 START = pendulum.datetime(2024, 1, 1, tz="UTC")
 MISSING_POOL = "client_test_missing_pool"
 ORDERS = "s3://client-test/orders"
+# Task instances in one run of ti_many: more than one page of Airflow 3 (100 at most).
+MANY = 120
 Decorator = Callable[..., Any]
 
 
@@ -125,6 +127,29 @@ def ti_blocked(dag: Decorator, task: Decorator) -> None:
         _first_then_second(task) >> fan.expand(x=[1, 2])
 
     _run_dag(dag, "ti_blocked", body, is_paused_upon_creation=True)
+
+
+def ti_many(dag: Decorator, task: Decorator) -> None:
+    def body() -> None:
+        @task
+        def piece(n: int) -> None:
+            print(f"piece {n}")
+
+        # Expanded when a run is created: one queued run holds MANY task instances that never run.
+        piece.expand(n=list(range(MANY)))
+
+    _run_dag(dag, "ti_many", body, is_paused_upon_creation=True)
+
+
+def ti_fails(dag: Decorator, task: Decorator) -> None:
+    def body() -> None:
+        @task(retries=0)
+        def give_up() -> None:
+            raise RuntimeError("failing on purpose")
+
+        give_up()
+
+    _run_dag(dag, "ti_fails", body)
 
 
 def toggle(dag_class: Any, empty_operator: Any, dag_id: str) -> None:

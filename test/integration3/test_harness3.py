@@ -31,7 +31,7 @@ def jwt_claims(token: str) -> dict:
 
 def test_both_generations_have_the_same_test_dags():
     assert dag_ids_in(TEST_DAGS3) == dag_ids_in(TEST_DAGS)
-    assert len(dag_ids_in(TEST_DAGS3)) == 12
+    assert len(dag_ids_in(TEST_DAGS3)) == 14
 
 
 @pytest.mark.usefixtures("started_runs3")  # the runs go on while the quick tests run
