@@ -2,7 +2,8 @@
 
 Everything here talks raw HTTP through the harness (``tools/local_airflow.py``,
 ``tools/local_airflow3.py``), never through ``airflow_client``. The servers parse ``test/dags3``:
-the same DAG ids and behaviour as the Airflow 2 tests' ``test/dags``.
+the same DAG ids and behaviour as the Airflow 2 tests' ``test/dags``, plus the Airflow-3-only DAGs
+whose ids start with ``af3_``.
 """
 
 from __future__ import annotations
