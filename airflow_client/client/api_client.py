@@ -50,7 +50,7 @@ _AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
 class _Answer:
     """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
 
-    __slots__ = ("accept", "adapt", "kind", "name", "text", "text_of")
+    __slots__ = ("accept", "adapt", "kind", "name", "redirect", "text", "text_of")
 
     def __init__(
         self,
@@ -60,8 +60,10 @@ class _Answer:
         text: bool = False,
         adapt: Callable[[Any], Any] | None = None,
         text_of: Callable[[Any], str] | None = None,
+        redirect: bool = False,
     ) -> None:
         self.name = name
+        self.redirect = redirect  # a redirect is the answer: its target is returned, not followed
         self.kind = kind
         self.accept = accept  # empty: the operation declares no content, nothing is decoded
         self.text = text  # the caller wants the body as text, whatever its content type
@@ -240,7 +242,8 @@ class ApiClient:
             # Airflow 3 answers this only in JSON: the text asked for is made from it.
             extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
         self._address(request, self._api_root(prepared.api), extra)
-        answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text)
+        answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text,
+                         redirect=op.redirect)
         if options.get("async_req"):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
@@ -328,8 +331,9 @@ class ApiClient:
         flow = self._auth_flow()
         if flow is not None:
             flow.apply(request, self.configuration)
+        follow = not answer.redirect
         resp = self.rest_client.request(
-            request.method, request.url, request.headers, request.body, preload, timeout
+            request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
         )
         if flow is not None and flow.answer(request, resp, self.configuration, retried=False):
             # The flow renewed its credentials: one more try, whose answer is final. A streamed answer to
@@ -338,7 +342,7 @@ class ApiClient:
                 discard(resp)
             flow.apply(request, self.configuration)
             resp = self.rest_client.request(
-                request.method, request.url, request.headers, request.body, preload, timeout
+                request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
             )
             flow.answer(request, resp, self.configuration, retried=True)
         if not preload:
@@ -347,6 +351,9 @@ class ApiClient:
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
         assert isinstance(resp, RESTResponse)
+        if answer.redirect and 300 <= resp.status <= 399:
+            target = resp.headers.get("Location")
+            return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)
         if not 200 <= resp.status <= 299:
             failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
             if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
@@ -373,6 +380,12 @@ class ApiClient:
         media = content_type.split(";", 1)[0].strip()
         kind = answer.kind
         wants_object = isinstance(kind, (ModelKind, UnionKind))
+        if media == "application/x-ndjson" and media in answer.accept:
+            # One JSON value per line, as the server streamed them: the list of them, in order.
+            try:
+                return [json.loads(line) for line in _text_of(raw, content_type).splitlines() if line.strip()]
+            except (ValueError, RecursionError) as exc:
+                raise self._unexpected(resp, answer, request, f"a line is not valid JSON ({exc})") from None
         if answer.text or (media.startswith("text/") and media in answer.accept):
             return _text_of(raw, content_type)  # text the caller asked for (`Accept: text/plain`)
         if not raw:

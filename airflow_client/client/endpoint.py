@@ -157,6 +157,8 @@ class Operation:
         content_types: tuple[str, ...],
         accept: tuple[str, ...],
         airflow3: Airflow3 | None = None,
+        headers: dict[str, str] | None = None,
+        redirect: bool = False,
     ) -> None:
         self.name = fn.__name__
         # An operation only Airflow 3 has declares no Airflow 2 route: its path is Airflow 3's.
@@ -173,13 +175,17 @@ class Operation:
         self.annotations = {n: fn.__annotations__[n] for n in names}
         self.path_params = _path_params(self.path)
         self.body = body
-        self.query_params = tuple(n for n in names if n not in self.path_params and n != body)
+        self.headers = headers or {}  # parameter -> the request header that carries it
+        self.redirect = redirect  # a 3xx answer is the result (its Location), not followed
+        self.query_params = tuple(
+            n for n in names if n not in self.path_params and n != body and n not in self.headers
+        )
         self.returns = returns
         self.return_kind = compile_type(returns) if returns else None
         self.content_types = content_types
         self.accept = accept
         self._kinds: dict[str, Kind] | None = None
-        unknown = set(self.path_params) - set(names)
+        unknown = (set(self.path_params) | set(self.headers)) - set(names)
         if unknown or (body is not None and body not in names):
             raise ValueError(f"{self.name}: route or body names parameters the signature lacks")
 
@@ -278,6 +284,7 @@ class Operation:
         body = None
         if self.body is not None and self.body in checked:
             body = kinds[self.body].encode(checked.pop(self.body))
+        sent_headers = {self.headers[k]: param_text(checked.pop(k)) for k in list(checked) if k in self.headers}
 
         a3 = self.airflow3
         if generation == 3 and self.airflow2 and (a3 is None or a3.route is None):
@@ -325,8 +332,17 @@ class Operation:
             path += "?" + "&".join(query)
 
         accept = self.accept
-        # An answer without content still gets an Accept header: Airflow's errors are JSON.
-        headers = {"Accept": "application/json" if "application/json" in accept or not accept else ", ".join(accept)}
+        # An answer without content still gets an Accept header: Airflow's errors are JSON. An
+        # operation that may stream NDJSON names both forms.
+        json_only = ("application/json" in accept and "application/x-ndjson" not in accept) or not accept
+        headers = {"Accept": "application/json" if json_only else ", ".join(accept)}
+        for header, line in sent_headers.items():
+            if "\r" in line or "\n" in line:
+                raise ApiValueError(
+                    f"{name}(): the {header} header takes one line of text; the value given has a line break"
+                )
+            # A header parameter replaces the default of the same name (`accept` the Accept above).
+            headers[next((k for k in headers if k.lower() == header.lower()), header)] = line
         payload = None
         if self.body is not None and body is not None:
             content_type = options.get("_content_type") or self.content_types[0]
@@ -427,12 +443,18 @@ def endpoint(
     content_types: tuple[str, ...] = ("application/json",),
     accept: tuple[str, ...] = ("application/json",),
     airflow3: Airflow3 | None = None,
+    headers: dict[str, str] | None = None,
+    redirect: bool = False,
 ) -> Callable[[F], F]:
     """Turn a declared method into a call of the endpoint at `route` ("METHOD /path") on Airflow 2,
-    and at its `airflow3` declaration's route on Airflow 3 (route None: an Airflow 3 operation only)."""
+    and at its `airflow3` declaration's route on Airflow 3 (route None: an Airflow 3 operation only).
+
+    `headers` maps the parameters sent as request headers to their header names; with `redirect`,
+    a redirect answer is not followed: the call returns the address it points to.
+    """
 
     def wrap(fn: F) -> F:
-        op = Operation(fn, route, returns, body, content_types, accept, airflow3)
+        op = Operation(fn, route, returns, body, content_types, accept, airflow3, headers, redirect)
 
         @functools.wraps(fn)
         def call(self: _Caller, *args: Any, **kwargs: Any) -> Any:

@@ -365,15 +365,19 @@ class ModelKind(Kind):
 
 
 class UnionKind(Kind):
-    """One of several models, for answers whose shape depends on the request (a dry run or not).
+    """One of several models: an answer whose shape depends on the request (a dry run or not), or
+    a list item that may be any of a few actions.
 
-    The model whose declared fields cover most of the answer's keys is chosen.
+    Where every model declares one field with a single fixed value (`action: Literal["create"]`),
+    that field tells them apart; otherwise the model whose declared fields cover most of the
+    answer's keys is chosen.
     """
 
     def __init__(self, options: list[ModelKind], nullable: bool = False) -> None:
         super().__init__(nullable)
         self.options = options
         self.name = " or ".join(o.name for o in options)
+        self._tags: tuple[str, dict[str, ModelKind]] | None = None
 
     def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any]:
         return self._decode_as_datetime if as_datetime else self._decode
@@ -384,9 +388,30 @@ class UnionKind(Kind):
     def _decode_as_datetime(self, value: Any) -> Any:
         return self._best(value).decoder(True)(value)
 
+    @property
+    def tags(self) -> tuple[str, dict[str, ModelKind]]:
+        """The field whose fixed value names the model ("" when there is none), and value -> model."""
+        if self._tags is None:
+            found: tuple[str, dict[str, ModelKind]] = ("", {})
+            tables = [o.cls._tables() if hasattr(o.cls, "_tables") else {} for o in self.options]
+            for field in tables[0] if tables else ():
+                kinds = [t.get(field) for t in tables]
+                if all(isinstance(k, LiteralKind) and len(k.values) == 1 for k in kinds):
+                    values = [k.values[0] for k in kinds]
+                    if len(set(values)) == len(values):
+                        found = (field, dict(zip(values, self.options, strict=True)))
+                        break
+            self._tags = found
+        return self._tags
+
     def _best(self, value: Any) -> ModelKind:
         if type(value) is not dict:
             raise TypeError("not an object")
+        field, by_value = self.tags
+        if field:
+            tagged = by_value.get(str(value.get(field)))
+            if tagged is not None:
+                return tagged
         keys = value.keys()
         return max(self.options, key=lambda o: len(keys & o.cls._tables().keys()))
 
@@ -394,9 +419,132 @@ class UnionKind(Kind):
         for option in self.options:
             if isinstance(value, option.cls):
                 return value
+        if isinstance(value, dict):
+            field, by_value = self.tags
+            if field:
+                tagged = by_value.get(str(value.get(field)))
+                if tagged is None:
+                    raise ApiValueError(
+                        f"{where}: the {field!r} field must be one of {', '.join(map(repr, by_value))} "
+                        f"(for {self.name}), got {shown(value.get(field))}"
+                    )
+                return tagged.check(value, where, secret)
+            for option in self.options:
+                try:
+                    return option.check(value, where, secret)
+                except (ApiTypeError, ApiValueError):
+                    continue
         raise self.wrong(value, where, secret)
 
     def encode(self, value: Any) -> Any:
+        return encode_any(value)
+
+
+class TupleKind(Kind):
+    """A JSON array of a fixed length whose items each have their own type (`tuple[str, int]`)."""
+
+    def __init__(self, items: list[Kind], nullable: bool = False) -> None:
+        super().__init__(nullable)
+        self.items = items
+        self.name = "tuple[" + ", ".join(i.name for i in items) + "]"
+
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
+        return self._decode
+
+    def _decode(self, value: Any) -> Any:
+        if type(value) is not list or len(value) != len(self.items):
+            raise TypeError("not an array of the declared length")
+        return tuple(value)
+
+    def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        if not isinstance(value, (list, tuple)) or len(value) != len(self.items):
+            raise ApiTypeError(
+                f"{where}: expected {self.name} ({len(self.items)} items), "
+                f"got {type_name(value)} {shown(value, secret)}"
+            )
+        pairs = enumerate(zip(self.items, value, strict=True))
+        return tuple(kind.check(v, f"{where}[{i}]", secret) for i, (kind, v) in pairs)
+
+    def encode(self, value: Any) -> Any:
+        return [None if v is None else k.encode(v) for k, v in zip(self.items, value, strict=True)]
+
+
+def _json_types(kind: Kind) -> tuple[type, ...] | None:
+    """The Python types `json.loads` gives for values of `kind`; None when any value fits."""
+    if isinstance(kind, (StrKind, DateTimeKind, DateKind)):
+        return (str,)
+    if isinstance(kind, BoolKind):
+        return (bool,)
+    if isinstance(kind, IntKind):
+        return (int,)
+    if isinstance(kind, FloatKind):
+        return (int, float)
+    if isinstance(kind, (ListKind, TupleKind)):
+        return (list,)
+    if isinstance(kind, (DictKind, MapKind, UnionKind)):
+        return (dict,)
+    if isinstance(kind, ModelKind):
+        return (str,) if issubclass(kind.cls, str) else (dict,)  # an enum, or an object
+    return None
+
+
+def _fits(kind: Kind, value: Any) -> bool:
+    """Whether a value from `json.loads` has the JSON shape of `kind` (a list by its first item)."""
+    types = _json_types(kind)
+    if types is None:
+        return True
+    if type(value) not in types:
+        return False
+    if isinstance(kind, ListKind) and value:
+        return _fits(kind.item, value[0])
+    if isinstance(kind, TupleKind):
+        return len(value) == len(kind.items)
+    return True
+
+
+class AnyOfKind(Kind):
+    """A value of one of several types that are not all models (`str | dict[str, Any]`,
+    `list[StructuredLogMessage] | list[str]`, `datetime | Literal["default"]`).
+
+    A value given by a caller is checked against each member in turn and taken by the first that
+    accepts it; a value from the server is decoded by the first member whose JSON type it has.
+    """
+
+    def __init__(self, members: list[Kind], nullable: bool = False) -> None:
+        super().__init__(nullable)
+        self.members = members
+        self.name = " or ".join(m.name for m in members)
+
+    def decoder(self, as_datetime: bool = False) -> Callable[[Any], Any] | None:
+        if all(isinstance(m, (StrKind, IntKind, FloatKind, BoolKind, DictKind, AnyKind)) for m in self.members):
+            return None  # plain JSON values: nothing to convert
+        return self._decode_as_datetime if as_datetime else self._decode
+
+    def _decode(self, value: Any) -> Any:
+        return self._decode_with(value, False)
+
+    def _decode_as_datetime(self, value: Any) -> Any:
+        return self._decode_with(value, True)
+
+    def _decode_with(self, value: Any, as_datetime: bool) -> Any:
+        for member in self.members:
+            if _fits(member, value):
+                convert = member.decoder(as_datetime)
+                return value if convert is None else convert(value)
+        return value
+
+    def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        for member in self.members:
+            try:
+                return member.check(value, where, secret)
+            except (ApiTypeError, ApiValueError):
+                continue
+        raise self.wrong(value, where, secret)
+
+    def encode(self, value: Any) -> Any:
+        for member in self.members:
+            if isinstance(member, TupleKind) and isinstance(value, tuple):
+                return member.encode(value)
         return encode_any(value)
 
 
@@ -431,16 +579,24 @@ def _split_top(text: str, sep: str) -> list[str]:
 def compile_type(annotation: str) -> Kind:
     """Read a type annotation written as text (`list[TaskState] | None`) into a kind.
 
-    `X | str` where X is a timestamp, an enum or a model means "X, also given as a string or a
-    dict": the kind of X accepts those forms, so the alternative adds nothing.
+    `X | str` where X is a timestamp or a date, and `X | dict[str, Any]` where X is a model, mean
+    "X, also given as text or as a dict of its fields": X's kind accepts those forms, so the
+    alternative adds nothing. Other alternatives make a union: of models (`UnionKind`), or of any
+    kinds (`AnyOfKind`).
     """
     alternatives = [a for a in _split_top(annotation, "|")]
     nullable = "None" in alternatives
     alternatives = [a for a in alternatives if a != "None"]
     if len(alternatives) > 1:
-        alternatives = [a for a in alternatives if a not in ("str", "dict[str, Any]")] or alternatives
+        if "str" in alternatives and any(a in _TEXT_FORMS for a in alternatives):
+            alternatives = [a for a in alternatives if a != "str"]
+        models = [a for a in alternatives if a.isidentifier() and a[0].isupper()]
+        if "dict[str, Any]" in alternatives and models and len(models) == len(alternatives) - 1:
+            alternatives = models
     if len(alternatives) > 1 and all(a.isidentifier() and a[0].isupper() for a in alternatives):
         return UnionKind([ModelKind(a) for a in alternatives], nullable)
+    if len(alternatives) > 1:
+        return AnyOfKind([compile_type(a) for a in alternatives], nullable)
     if len(alternatives) != 1:
         raise ValueError(f"unsupported annotation {annotation!r}")
     text = alternatives[0]
@@ -451,6 +607,8 @@ def compile_type(annotation: str) -> Kind:
         return LiteralKind(tuple(values), nullable)
     if text.startswith("list[") and text.endswith("]"):
         return ListKind(compile_type(text[5:-1]), nullable)
+    if text.startswith("tuple[") and text.endswith("]"):
+        return TupleKind([compile_type(t) for t in _split_top(text[6:-1], ",")], nullable)
     if text.startswith("dict[") and text.endswith("]"):
         key, value = _split_top(text[5:-1], ",")
         if key != "str":
@@ -462,3 +620,6 @@ def compile_type(annotation: str) -> Kind:
         return ModelKind(text, nullable)
     raise ValueError(f"unsupported annotation {annotation!r}")
 
+
+# Types that a caller may also give as text (`datetime | str`): their kinds read ISO 8601 strings.
+_TEXT_FORMS = frozenset({"datetime", "DateTimeStr", "date"})

@@ -515,11 +515,13 @@ class RESTClientObject:
         body: bytes | None = None,
         preload_content: bool = True,
         timeout: TimeoutArg = None,
+        follow_redirects: bool = True,
     ) -> RESTResponse | urllib3.HTTPResponse:
         """Send one request; the answer is read in full unless `preload_content` is False.
 
         Tries are retried under the configuration's retry policy, redirects of GET and HEAD within
-        the host are followed, and each try gets the deadline of the read timeout.
+        the host are followed (unless `follow_redirects` is False: the redirect is then the answer),
+        and each try gets the deadline of the read timeout.
         """
         headers = headers or {}
         check_headers(headers)
@@ -557,7 +559,8 @@ class RESTClientObject:
                 if again is not None:
                     retry = again
                     continue
-            if resp.status in REDIRECT_STATUSES and method in REDIRECT_METHODS and redirects < MAX_REDIRECTS:
+            if (follow_redirects and resp.status in REDIRECT_STATUSES and method in REDIRECT_METHODS
+                    and redirects < MAX_REDIRECTS):
                 target = _redirect_target(url, resp.headers.get("Location"))
                 if target is not None:
                     _log.debug("%s %s: following the redirect to %s", method, url, target)

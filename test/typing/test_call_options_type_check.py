@@ -76,3 +76,30 @@ def test_correct_calls_with_options_given_one_by_one_or_as_a_call_options_dict_p
         print(json.dumps(report), page.total_entries, dag.dag_id, Connection(conn_type="http").conn_type)
     """)
     assert (status, errors) == (0, [])
+
+
+def test_calls_of_airflow_3_methods_are_typed_from_its_description(tmp_path):
+    status, errors = mypy_strict(tmp_path, "airflow3", """\
+        from datetime import datetime, timezone
+
+        from airflow_client.client.api import backfill_api, pool_api
+        from airflow_client.client.api.backfill_api import BackfillPostBody, BackfillResponse
+        from airflow_client.client.api.pool_api import BulkBodyPoolBody, BulkResponse
+
+        backfills = backfill_api.BackfillApi(api_client)
+        body = BackfillPostBody(dag_id="d", from_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+                                to_date="2024-01-02T00:00:00Z")
+        created: BackfillResponse = backfills.create_backfill(body, _request_timeout=10)
+        outcome: BulkResponse = pool_api.PoolApi(api_client).bulk_pools(
+            BulkBodyPoolBody(actions=[{"action": "delete", "entities": ["p"]}])
+        )
+        page = tis.get_task_instances("~", "~", cursor="abc", limit=5)
+        print(created.id, outcome.delete, page.total_entries)
+        backfills.list_backfills(dag_id="d")
+        backfills.pause_backfill("7")
+        n: str = backfills.get_backfill(7)
+    """)
+    assert status == 1, errors
+    assert errors[0].startswith('17: Argument 1 to "pause_backfill" of "BackfillApi" has incompatible type "str"')
+    assert errors[1].startswith('18: Incompatible types in assignment (expression has type "BackfillResponse"')
+    assert len(errors) == 2, errors
