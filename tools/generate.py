@@ -1,15 +1,21 @@
-"""Write the API and model modules from the facts in Airflow's OpenAPI description.
+"""Write the API and model modules from the facts in Airflow's OpenAPI descriptions.
 
-    python tools/generate.py [--spec PATH/TO/v1.yaml]
+    python tools/generate.py [--spec PATH/TO/v1.yaml] [--spec3 PATH/TO/v2-rest-api-generated.yaml]
 
 Without --spec, the wheel of apache-airflow==SPEC_VERSION is downloaded with pip and the file
-`airflow/api_connexion/openapi/v1.yaml` is read from it. Only facts are taken from the file: paths,
-methods, parameter and field names, types, nullability, read-only flags, enum values, content types.
-Every sentence in the output comes from DESCRIPTIONS below. Needs PyYAML (`pip install pyyaml`).
+`airflow/api_connexion/openapi/v1.yaml` is read from it; without --spec3, the wheel of
+apache-airflow-core==SPEC3_VERSION, for `airflow/api_fastapi/core_api/openapi/v2-rest-api-generated.yaml`.
+Only facts are taken from the files: paths, methods, parameter and field names, types, nullability,
+read-only flags, enum values, content types. Every sentence in the output comes from
+`tools/descriptions.py` and `tools/descriptions3.py`. Needs PyYAML (`pip install pyyaml`).
+
+Airflow 2's description gives the 2.x interface. Airflow 3's adds a method for each operation Airflow 2
+lacks (on the class of its tag, see TAG_CLASSES), keyword parameters to the 2.x methods for what Airflow 3
+added to their operations, and a model for each of its schemas.
 
 Output: `airflow_client/client/api/<tag>_api.py`, `airflow_client/client/model/<schema>.py`, the
 lazy indexes `apis/__init__.py` and `models/__init__.py`, and the reference pages under `docs/`.
-Re-running it on the same spec rewrites the same files; files not generated are never touched.
+Re-running it on the same descriptions rewrites the same files; files not generated are never touched.
 """
 
 from __future__ import annotations
@@ -483,6 +489,7 @@ class Operation:
     new: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # keyword parameters only Airflow 3 takes
     headers: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> the request header carrying it
     redirect: bool = False  # the answer is a redirect, returned rather than followed
+    ends_session: bool = False  # the server revokes the token the call carries
 
     @property
     def route(self) -> str:
@@ -618,6 +625,8 @@ API_PREFIX3 = "/api/v2"
 HEADER_PARAMETERS = {"Airflow-Connection-Test-Token": "airflow_connection_test_token", "accept": "accept"}
 # Answers that are browser redirects (307 to the login page): returned, not followed.
 REDIRECT_ANSWERS = {"307"}
+# Operations after which Airflow 3.3.2 refuses the token the call carried (403 "Invalid JWT token").
+ENDS_SESSION = {"logout"}
 
 
 def parameter_annotation(spec: Spec, param: dict[str, Any]) -> str:
@@ -666,7 +675,7 @@ def read_operation3(spec: Spec, entry: dict[str, Any]) -> Operation:
         name=op_id,
         method=entry["method"],
         path=path,
-        summary=OPERATION_DESCRIPTIONS3.get(op_id, f"Call {entry['method']} {path}."),
+        summary=OPERATION_DESCRIPTIONS3[op_id],
         returns=answer_type3(spec, answer),
         accept=accept,
         required=required,
@@ -680,6 +689,7 @@ def read_operation3(spec: Spec, entry: dict[str, Any]) -> Operation:
         airflow3_route=f"{entry['method']} {path}",
         headers=headers,
         redirect=bool(REDIRECT_ANSWERS & {str(s) for s in op["responses"]}),
+        ends_session=op_id in ENDS_SESSION,
     )
 
 
@@ -728,6 +738,8 @@ def render_operation(o: Operation) -> list[str]:
         args.append(f"headers={mapping(o.headers)}")
     if o.redirect:
         args.append("redirect=True")
+    if o.ends_session:
+        args.append("ends_session=True")
     if o.airflow3_route:
         airflow3: str | None = f'Airflow3("{o.airflow3_route}")'
     else:
@@ -873,17 +885,25 @@ def render_api_doc(tag: str, operations: list[Operation]) -> str:
         out += [intro.strip(), ""]
     out += [f"`from airflow_client.client.api.{api_module_name(tag)} import {cls}`", ""]
     out += ["| method | request |", "|---|---|"]
-    out += [f"| [{o.name}](#{o.name}) | `{o.route}` |" for o in operations]
+    out += [f"| [{o.name}](#{o.name}) | `{o.route}`{' (Airflow 3 only)' if o.airflow3_route else ''} |"
+            for o in operations]
     for o in operations:
         args = [n for n, _ in o.required]
-        if o.optional:
-            args.append("*, " + ", ".join(n + "=None" for n, _ in o.optional))
+        if o.keywords:
+            args.append("*, " + ", ".join(n + "=None" for n, _ in o.keywords))
         out += ["", f"## {o.name}", "", "```python", f"{o.name}({', '.join(args)}) -> {o.return_annotation}", "```", ""]
-        out += [o.summary, "", f"`{o.route}`", ""]
-        if o.required or o.optional:
+        out += [o.summary, ""]
+        if o.airflow3_route:
+            out += [f"`{o.route}` under `/api/v2`: only Airflow 3 has it; on Airflow 2 the call is refused before "
+                    "anything is sent.", ""]
+        else:
+            out += [f"`{o.route}`", ""]
+        if o.required or o.keywords:
+            new = {n for n, _ in o.new}
             out += ["| parameter | type | sent in | required |", "|---|---|---|---|"]
             out += [f"| `{n}` | {doc_type(a)} | {o.where[n]} | yes |" for n, a in o.required]
-            out += [f"| `{n}` | {doc_type(a)} | {o.where[n]} | no |" for n, a in o.optional]
+            out += [f"| `{n}` | {doc_type(a)} | {o.where.get(n, 'query')} | no"
+                    f"{' (Airflow 3 only: refused on Airflow 2)' if n in new else ''} |" for n, a in o.keywords]
             out.append("")
         kinds = o.return_annotation.split(" | ")
         linked = " or ".join(f"[{r}]({r}.md)" if r[0].isupper() and r != "None" else f"`{r}`" for r in kinds)
@@ -950,6 +970,32 @@ def add_operations3(spec3: Spec, by_tag: dict[str, list[Operation]]) -> None:
             by_tag.setdefault(TAG_CLASSES[entry["op"]["tags"][0]], []).append(read_operation3(spec3, entry))
 
 
+def render_only_airflow3(by_tag: dict[str, list[Operation]]) -> str:
+    """The section of docs/airflow3.md that lists, per API class, the methods only Airflow 3 has."""
+    lines = [
+        "",
+        "## Only on Airflow 3",
+        "",
+        "Methods of the operations Airflow 3 has and Airflow 2 does not. Their arguments, bodies and answers are",
+        "the models of Airflow 3's description (`from airflow_client.client.models import BackfillPostBody`);",
+        "called on an Airflow 2 server they are refused before anything is sent. The 2.x methods also take, by",
+        "keyword, the parameters Airflow 3 added to their operations (such as `cursor` for `get_task_instances`),",
+        "refused on Airflow 2 in the same way; each class's page marks them.",
+        "",
+        "| API class | methods |",
+        "|---|---|",
+    ]
+    for tag in sorted(by_tag, key=api_class_name):
+        only3 = [o for o in by_tag[tag] if o.airflow3_route]
+        if only3:
+            cls = api_class_name(tag)
+            links = ", ".join(f"[`{o.name}`]({cls}.md#{o.name})" for o in only3)
+            lines.append(f"| [{cls}]({cls}.md) | {links} |")
+    count = sum(1 for ops in by_tag.values() for o in ops if o.airflow3_route)
+    lines += ["", f"{count} methods in all."]
+    return "\n".join(lines) + "\n"
+
+
 def write_models3(spec: Spec, spec3: Spec, models2: set[str]) -> dict[str, str]:
     """Write a model module and page per schema of the Airflow 3 description; schema -> class name.
 
@@ -963,6 +1009,8 @@ def write_models3(spec: Spec, spec3: Spec, models2: set[str]) -> dict[str, str]:
         shared = name in models2 or modules2.get(snake_case(name)) is not None
         assert shared == (name in SHARED_MODELS), f"{raw}: its class or module name is an Airflow 2 model's"
         assert name in SHARED_MODELS or modules2.get(snake_case(name)) is None
+    undescribed = [n for n in names.values() if n not in MODEL_DESCRIPTIONS and n not in MODEL_DESCRIPTIONS3]
+    assert not undescribed, f"models with no description in tools/descriptions3.py: {undescribed}"
     for raw, schema in spec3.schemas.items():
         name = names[raw]
         model = None
@@ -1050,7 +1098,7 @@ def main() -> None:
     for raw, name in written3.items():  # both spellings of a schema name import the class
         written[raw] = written[name] = snake_case(name)
     classes = {o.name: api_class_name(tag) for tag, operations in by_tag.items() for o in operations}
-    (DOCS / "airflow3.md").write_text(render_doc(classes))
+    (DOCS / "airflow3.md").write_text(render_doc(classes) + render_only_airflow3(by_tag))
 
     apis_doc = "Every API class, importable from here: `from airflow_client.client.apis import TaskInstanceApi`."
     models_doc = "Every model class, importable from here: `from airflow_client.client.models import TaskInstance`."

@@ -21,7 +21,16 @@ from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.endpoint import param_text
 from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
-from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
+from airflow_client.client.model_utils import (
+    Kind,
+    ListKind,
+    Model,
+    ModelKind,
+    ModelSimple,
+    UnionKind,
+    compile_type,
+    encode_any,
+)
 from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
 from airflow_client.client.servers import (
     API_PATHS,
@@ -50,7 +59,7 @@ _AUTH_SCHEMES = frozenset({"Basic", "Bearer", "Kerberos"})
 class _Answer:
     """What decoding a success answer needs to know: who asked, what may come, what it becomes."""
 
-    __slots__ = ("accept", "adapt", "kind", "name", "redirect", "text", "text_of")
+    __slots__ = ("accept", "adapt", "ends_session", "kind", "name", "redirect", "text", "text_of")
 
     def __init__(
         self,
@@ -61,8 +70,10 @@ class _Answer:
         adapt: Callable[[Any], Any] | None = None,
         text_of: Callable[[Any], str] | None = None,
         redirect: bool = False,
+        ends_session: bool = False,
     ) -> None:
         self.name = name
+        self.ends_session = ends_session  # a logout: the credentials sent are revoked by the server
         self.redirect = redirect  # a redirect is the answer: its target is returned, not followed
         self.kind = kind
         self.accept = accept  # empty: the operation declares no content, nothing is decoded
@@ -243,7 +254,7 @@ class ApiClient:
             extra = {k: v for k, v in extra.items() if k.lower() != "accept"}
         self._address(request, self._api_root(prepared.api), extra)
         answer = _Answer(op.name, op.return_kind, op.accept, adapt=prepared.adapt, text_of=prepared.text,
-                         redirect=op.redirect)
+                         redirect=op.redirect, ends_session=op.ends_session)
         if options.get("async_req"):
             return self.pool.apply_async(self.send, (request, options, answer))
         return self.send(request, options, answer)
@@ -351,6 +362,8 @@ class ApiClient:
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
         assert isinstance(resp, RESTResponse)
+        if answer.ends_session and flow is not None and 200 <= resp.status <= 399:
+            flow.revoked(request)
         if answer.redirect and 300 <= resp.status <= 399:
             target = resp.headers.get("Location")
             return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)
@@ -400,6 +413,8 @@ class ApiClient:
                 raise self._unexpected(resp, answer, request, f"the body is not valid JSON ({exc})") from None
             if answer.text_of is not None:
                 return answer.text_of(data)
+            if isinstance(data, dict) and isinstance(kind, ListKind) and "application/x-ndjson" in answer.accept:
+                return [data]  # the last line of a stream, answered alone: the list of lines it ends
             if answer.adapt is not None:
                 data = answer.adapt(data)
             decode = kind.decoder(self.configuration.timestamps_as_datetime) if kind is not None else None

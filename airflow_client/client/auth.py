@@ -41,6 +41,9 @@ class AuthFlow:
         """
         return False
 
+    def revoked(self, request: Request) -> None:
+        """The server ended the session of the credentials `request` carried (a logout): forget them."""
+
 
 class BearerRefresh(AuthFlow):
     """Bearer token with renewal: on a 401, ask `refresh` for a new token and retry the call once.
@@ -94,6 +97,12 @@ class PasswordLogin(AuthFlow):
             if self._token == sent:  # not renewed yet by another thread
                 self._token = None
         return True
+
+    def revoked(self, request: Request) -> None:
+        sent = request.headers.get("Authorization", "")[len("Bearer "):]
+        with self._lock:
+            if self._token == sent:  # the next call logs in again
+                self._token = None
 
     def token(self, configuration: Credentials) -> str:
         """A token valid for at least a while, fetched when there is none or it is about to expire."""

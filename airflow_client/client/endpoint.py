@@ -159,6 +159,7 @@ class Operation:
         airflow3: Airflow3 | None = None,
         headers: dict[str, str] | None = None,
         redirect: bool = False,
+        ends_session: bool = False,
     ) -> None:
         self.name = fn.__name__
         # An operation only Airflow 3 has declares no Airflow 2 route: its path is Airflow 3's.
@@ -177,6 +178,7 @@ class Operation:
         self.body = body
         self.headers = headers or {}  # parameter -> the request header that carries it
         self.redirect = redirect  # a 3xx answer is the result (its Location), not followed
+        self.ends_session = ends_session  # the server revokes the credentials the call carries
         self.query_params = tuple(
             n for n in names if n not in self.path_params and n != body and n not in self.headers
         )
@@ -334,8 +336,13 @@ class Operation:
         accept = self.accept
         # An answer without content still gets an Accept header: Airflow's errors are JSON. An
         # operation that may stream NDJSON names both forms.
-        json_only = ("application/json" in accept and "application/x-ndjson" not in accept) or not accept
-        headers = {"Accept": "application/json" if json_only else ", ".join(accept)}
+        if "application/x-ndjson" in accept and isinstance(self.return_kind, ListKind):
+            # Declared as the list of its lines: asked for as the stream, the one form that has them all
+            # (Airflow 3 answers `application/json` with the last line only).
+            headers = {"Accept": "application/x-ndjson"}
+        else:
+            json_only = "application/json" in accept or not accept
+            headers = {"Accept": "application/json" if json_only else ", ".join(accept)}
         for header, line in sent_headers.items():
             if "\r" in line or "\n" in line:
                 raise ApiValueError(
@@ -445,16 +452,18 @@ def endpoint(
     airflow3: Airflow3 | None = None,
     headers: dict[str, str] | None = None,
     redirect: bool = False,
+    ends_session: bool = False,
 ) -> Callable[[F], F]:
     """Turn a declared method into a call of the endpoint at `route` ("METHOD /path") on Airflow 2,
     and at its `airflow3` declaration's route on Airflow 3 (route None: an Airflow 3 operation only).
 
     `headers` maps the parameters sent as request headers to their header names; with `redirect`,
-    a redirect answer is not followed: the call returns the address it points to.
+    a redirect answer is not followed: the call returns the address it points to. `ends_session`
+    marks a logout: the server revokes the token the call carries, and the client's login forgets it.
     """
 
     def wrap(fn: F) -> F:
-        op = Operation(fn, route, returns, body, content_types, accept, airflow3, headers, redirect)
+        op = Operation(fn, route, returns, body, content_types, accept, airflow3, headers, redirect, ends_session)
 
         @functools.wraps(fn)
         def call(self: _Caller, *args: Any, **kwargs: Any) -> Any:

@@ -129,7 +129,14 @@ def test_waiting_for_a_run_returns_each_ndjson_line_decoded(server, v2_client):
                         headers={"Content-Type": "application/x-ndjson"}))
     lines = dag_run_api.DAGRunApi(v2_client).wait_dag_run_until_finished("d", "r", 0.5, result=["t", "u"])
     assert server.last.target == "/api/v2/dags/d/dagRuns/r/wait?interval=0.5&result=t&result=u"
+    # Asked for as the stream alone: Airflow 3.3.2 answers `application/json` with the last line only.
+    assert server.last.headers["Accept"] == "application/x-ndjson"
     assert lines == [{"state": "running"}, {"state": "success", "results": {"t": 42}}]
+
+
+def test_waiting_for_a_run_answered_with_one_json_object_returns_it_as_the_only_line(server, v2_client):
+    server.reply(Answer(body={"state": "success"}))
+    assert dag_run_api.DAGRunApi(v2_client).wait_dag_run_until_finished("d", "r", 1) == [{"state": "success"}]
 
 
 def test_login_returns_where_it_redirects_without_following(server, v2_client):
@@ -140,6 +147,39 @@ def test_login_returns_where_it_redirects_without_following(server, v2_client):
     server.reply(Answer(status=307, body=b"", headers={"Location": "http://elsewhere.invalid/logout"}))
     assert login_api.LoginApi(v2_client).logout() == "http://elsewhere.invalid/logout"
     assert len(server.seen) == 2
+
+
+def test_after_logout_the_client_logs_in_again_instead_of_sending_the_revoked_token(server):
+    tokens: list[str] = []
+    revoked: set[str] = set()
+
+    def airflow3(seen):  # Airflow 3.3.2: logout revokes the token it carries, which then gets 403
+        bearer = seen.headers.get("Authorization", "")[len("Bearer "):]
+        if seen.path == "/auth/token":
+            tokens.append(f"token-{len(tokens) + 1}")
+            return Answer(status=201, body={"access_token": tokens[-1]})
+        if bearer in revoked or bearer not in tokens:
+            return Answer(status=403, body={"detail": "Invalid JWT token"})
+        if seen.path == "/api/v2/auth/logout":
+            revoked.add(bearer)
+            return Answer(status=307, body=b"", headers={"Location": "/auth/login"})
+        return Answer(body={"pools": [], "total_entries": 0})
+
+    server.handler = airflow3
+    cfg = client.Configuration(host=f"http://127.0.0.1:{server.port}/api/v2", username="admin", password="admin")
+    with client.ApiClient(cfg) as api_client:
+        pools = pool_api.PoolApi(api_client)
+        pools.get_pools()
+        assert login_api.LoginApi(api_client).logout() == "/auth/login"
+        assert type(pools.get_pools()) is models.PoolCollection
+    sent = [(s.path, s.headers.get("Authorization")) for s in server.seen]
+    assert sent == [
+        ("/auth/token", None),
+        ("/api/v2/pools", "Bearer token-1"),
+        ("/api/v2/auth/logout", "Bearer token-1"),
+        ("/auth/token", None),
+        ("/api/v2/pools", "Bearer token-2"),
+    ]
 
 
 def test_a_header_parameter_is_sent_as_its_header(server, v2_client):

@@ -89,7 +89,9 @@ class AssetApi(Api):
         order_by: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> AssetCollectionResponse:
-        """Call GET /assets."""
+        """List assets, a page at a time, filtered by name, URI or alias patterns, by the DAGs they schedule,
+        or by whether they have been updated.
+        """
         ...
 
     @endpoint(
@@ -107,7 +109,7 @@ class AssetApi(Api):
         order_by: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> AssetAliasCollectionResponse:
-        """Call GET /assets/aliases."""
+        """List asset aliases, a page at a time, optionally those whose name matches a pattern."""
         ...
 
     @endpoint(
@@ -120,7 +122,7 @@ class AssetApi(Api):
         asset_alias_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> Any:
-        """Call GET /assets/aliases/{asset_alias_id}."""
+        """Read one asset alias by its id; the answer is the JSON object as received."""
         ...
 
     @endpoint(
@@ -147,7 +149,9 @@ class AssetApi(Api):
         timestamp_lt: datetime | str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> AssetEventCollectionResponse:
-        """Call GET /assets/events."""
+        """List asset events, a page at a time, filtered by asset, by the task, run or DAG that emitted them,
+        or by time.
+        """
         ...
 
     @endpoint(
@@ -161,7 +165,7 @@ class AssetApi(Api):
         create_asset_events_body: CreateAssetEventsBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> AssetEventResponse:
-        """Call POST /assets/events."""
+        """Record an event for an asset, as if a task had updated it; its `extra` goes with it."""
         ...
 
     @endpoint(
@@ -177,7 +181,9 @@ class AssetApi(Api):
         materialize_asset_body: MaterializeAssetBody | dict[str, Any] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> DAGRunResponse:
-        """Call POST /assets/{asset_id}/materialize."""
+        """Trigger a run of the DAG that produces an asset; the body may set the run's id, dates, conf and
+        note.
+        """
         ...
 
     @endpoint(
@@ -192,7 +198,8 @@ class AssetApi(Api):
         before: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> QueuedEventCollectionResponse:
-        """Call GET /assets/{asset_id}/queuedEvents."""
+        """List the events of an asset that wait to trigger DAG runs, optionally those queued before a time.
+        """
         ...
 
     @endpoint(
@@ -207,7 +214,7 @@ class AssetApi(Api):
         before: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /assets/{asset_id}/queuedEvents."""
+        """Remove the queued events of an asset, optionally only those queued before a time."""
         ...
 
     @endpoint(
@@ -220,7 +227,7 @@ class AssetApi(Api):
         asset_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> AssetResponse:
-        """Call GET /assets/{asset_id}."""
+        """Read one asset by its id, with the DAGs and tasks it is tied to."""
         ...
 
     @endpoint(
@@ -235,7 +242,7 @@ class AssetApi(Api):
         before: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> QueuedEventCollectionResponse:
-        """Call GET /dags/{dag_id}/assets/queuedEvents."""
+        """List the queued asset events that wait to trigger runs of one DAG."""
         ...
 
     @endpoint(
@@ -250,7 +257,7 @@ class AssetApi(Api):
         before: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /dags/{dag_id}/assets/queuedEvents."""
+        """Remove the queued asset events that wait to trigger runs of one DAG."""
         ...
 
     @endpoint(
@@ -266,7 +273,7 @@ class AssetApi(Api):
         before: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> QueuedEventResponse:
-        """Call GET /dags/{dag_id}/assets/{asset_id}/queuedEvents."""
+        """Read the queued event of one asset for one DAG."""
         ...
 
     @endpoint(
@@ -282,5 +289,5 @@ class AssetApi(Api):
         before: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /dags/{dag_id}/assets/{asset_id}/queuedEvents."""
+        """Remove the queued event of one asset for one DAG."""
         ...

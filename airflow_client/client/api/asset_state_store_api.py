@@ -57,7 +57,7 @@ class AssetStateStoreApi(Api):
         offset: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> AssetStateStoreCollectionResponse:
-        """Call GET /assets/{asset_id}/state-store."""
+        """List the keys and values stored for an asset, a page at a time."""
         ...
 
     @endpoint(
@@ -70,7 +70,7 @@ class AssetStateStoreApi(Api):
         asset_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /assets/{asset_id}/state-store."""
+        """Remove every key stored for an asset."""
         ...
 
     @endpoint(
@@ -84,7 +84,7 @@ class AssetStateStoreApi(Api):
         key: str,
         **kwargs: Unpack[CallOptions],
     ) -> AssetStateStoreResponse:
-        """Call GET /assets/{asset_id}/state-store/{key}."""
+        """Read one key stored for an asset, with when and by whom it was last written."""
         ...
 
     @endpoint(
@@ -100,7 +100,7 @@ class AssetStateStoreApi(Api):
         asset_state_store_body: AssetStateStoreBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call PUT /assets/{asset_id}/state-store/{key}."""
+        """Write one key for an asset (created or replaced); answers no content."""
         ...
 
     @endpoint(
@@ -114,5 +114,5 @@ class AssetStateStoreApi(Api):
         key: str,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /assets/{asset_id}/state-store/{key}."""
+        """Remove one key stored for an asset."""
         ...

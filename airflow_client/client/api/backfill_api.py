@@ -65,7 +65,7 @@ class BackfillApi(Api):
         order_by: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> BackfillCollectionResponse:
-        """Call GET /backfills."""
+        """List the backfills of a DAG, a page at a time."""
         ...
 
     @endpoint(
@@ -79,7 +79,9 @@ class BackfillApi(Api):
         backfill_post_body: BackfillPostBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> BackfillResponse:
-        """Call POST /backfills."""
+        """Start a backfill: runs of a DAG for every schedule point between two dates, with how to treat runs
+        that exist already.
+        """
         ...
 
     @endpoint(
@@ -92,7 +94,7 @@ class BackfillApi(Api):
         backfill_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> BackfillResponse:
-        """Call GET /backfills/{backfill_id}."""
+        """Read one backfill by its id."""
         ...
 
     @endpoint(
@@ -105,7 +107,7 @@ class BackfillApi(Api):
         backfill_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> BackfillResponse:
-        """Call PUT /backfills/{backfill_id}/pause."""
+        """Pause a backfill: it creates no new runs until resumed."""
         ...
 
     @endpoint(
@@ -118,7 +120,7 @@ class BackfillApi(Api):
         backfill_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> BackfillResponse:
-        """Call PUT /backfills/{backfill_id}/unpause."""
+        """Resume a paused backfill."""
         ...
 
     @endpoint(
@@ -131,7 +133,7 @@ class BackfillApi(Api):
         backfill_id: int,
         **kwargs: Unpack[CallOptions],
     ) -> BackfillResponse:
-        """Call PUT /backfills/{backfill_id}/cancel."""
+        """Cancel a backfill: runs not started yet are not created."""
         ...
 
     @endpoint(
@@ -145,5 +147,5 @@ class BackfillApi(Api):
         backfill_post_body: BackfillPostBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> DryRunBackfillCollectionResponse:
-        """Call POST /backfills/dry_run."""
+        """List the runs a backfill with this body would create, without creating any."""
         ...

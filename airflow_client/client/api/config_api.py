@@ -94,5 +94,7 @@ class ConfigApi(Api):
         accept: Literal["application/json", "text/plain", "*/*"] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> Config:
-        """Call GET /config/section/{section}/option/{option}."""
+        """Read one option of the configuration, where the server allows it; `accept="text/plain"` answers it
+        as text.
+        """
         ...

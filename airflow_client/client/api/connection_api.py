@@ -181,7 +181,9 @@ class ConnectionApi(Api):
         airflow_connection_test_token: str,
         **kwargs: Unpack[CallOptions],
     ) -> AsyncConnectionTestResponse:
-        """Call GET /connections/enqueue-test."""
+        """Read the state and outcome of a connection test queued by enqueue_connection_test; the token it
+        answered goes in the Airflow-Connection-Test-Token header.
+        """
         ...
 
     @endpoint(
@@ -195,7 +197,9 @@ class ConnectionApi(Api):
         connection_test_request_body: ConnectionTestRequestBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> ConnectionTestQueuedResponse:
-        """Call POST /connections/enqueue-test."""
+        """Queue a test of a connection, run by a worker rather than by the API server; answers a token to ask
+        for the outcome with.
+        """
         ...
 
     @endpoint(
@@ -209,7 +213,9 @@ class ConnectionApi(Api):
         bulk_body_connection_body: BulkBodyConnectionBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> BulkResponse:
-        """Call PATCH /connections."""
+        """Create, change and delete connections in one request: each action says what to do with its
+        connections, and the answer reports each one's outcome.
+        """
         ...
 
     @endpoint(
@@ -221,5 +227,5 @@ class ConnectionApi(Api):
         self,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call POST /connections/defaults."""
+        """Create the connections Airflow ships by default, leaving existing ones alone."""
         ...

@@ -327,7 +327,7 @@ class DAGApi(Api):
         dag_id: str,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call POST /dags/{dag_id}/favorite."""
+        """Mark a DAG as a favorite of the calling user."""
         ...
 
     @endpoint(
@@ -340,7 +340,7 @@ class DAGApi(Api):
         dag_id: str,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call POST /dags/{dag_id}/unfavorite."""
+        """Remove a DAG from the calling user's favorites."""
         ...
 
     @endpoint(
@@ -358,5 +358,5 @@ class DAGApi(Api):
         tag_name_prefix_pattern: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> DAGTagCollectionResponse:
-        """Call GET /dagTags."""
+        """List the tags used by DAGs, a page at a time, optionally those matching a pattern."""
         ...

@@ -304,7 +304,7 @@ class DAGRunApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> DAGRunResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}."""
+        """Change a DAG run's state or note; `update_mask` limits the change to the fields it names."""
         ...
 
     @endpoint(
@@ -319,7 +319,9 @@ class DAGRunApi(Api):
         trigger_dag_run_post_body: TriggerDAGRunPostBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> DAGRunResponse:
-        """Call POST /dags/{dag_id}/dagRuns."""
+        """Start a run of a DAG, with its logical date (null for a run without one), data interval, conf and
+        note.
+        """
         ...
 
     @endpoint(
@@ -334,7 +336,9 @@ class DAGRunApi(Api):
         bulk_body_bulk_dag_run_body: BulkBodyBulkDAGRunBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> BulkResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns."""
+        """Change or delete several DAG runs of a DAG (`~` for any) in one request; the answer reports each
+        one's outcome.
+        """
         ...
 
     @endpoint(
@@ -348,7 +352,7 @@ class DAGRunApi(Api):
         dag_run_id: str,
         **kwargs: Unpack[CallOptions],
     ) -> AssetEventCollectionResponse:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/upstreamAssetEvents."""
+        """List the asset events that led to a DAG run."""
         ...
 
     @endpoint(
@@ -366,7 +370,10 @@ class DAGRunApi(Api):
         result: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> list[dict[str, Any]]:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/wait."""
+        """Wait on the server until a DAG run finishes, checking every `interval` seconds; returns the list of
+        the JSON objects the server streamed (NDJSON, asked for with `Accept: application/x-ndjson`), one per
+        check, the last with the run's final state and the results asked for with `result`.
+        """
         ...
 
     @endpoint(
@@ -381,7 +388,8 @@ class DAGRunApi(Api):
         dag_runs_batch_body: DAGRunsBatchBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> DAGRunCollectionResponse:
-        """Call POST /dags/{dag_id}/dagRuns/list."""
+        """List DAG runs across DAGs (the DAG id is always `~`), with the filters and page given in the body.
+        """
         ...
 
     @endpoint(
@@ -396,7 +404,9 @@ class DAGRunApi(Api):
         bulk_dag_run_clear_body: BulkDAGRunClearBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> ClearTaskInstanceCollectionResponse | DAGRunCollectionResponse:
-        """Call POST /dags/{dag_id}/clearDagRuns."""
+        """Clear several runs of a DAG so they run again; with `dry_run` (the default) nothing changes and the
+        answer lists the task instances that would be cleared.
+        """
         ...
 
     @endpoint(
@@ -411,5 +421,7 @@ class DAGRunApi(Api):
         clear_partitions_body: ClearPartitionsBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> ClearPartitionsResponse:
-        """Call POST /dags/{dag_id}/clearPartitions."""
+        """Clear the runs of a DAG for a partition key or a range of partition dates; with `dry_run` nothing
+        changes.
+        """
         ...

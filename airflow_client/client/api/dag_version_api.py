@@ -52,7 +52,7 @@ class DagVersionApi(Api):
         version_number: int,
         **kwargs: Unpack[CallOptions],
     ) -> DagVersionResponse:
-        """Call GET /dags/{dag_id}/dagVersions/{version_number}."""
+        """Read one recorded version of a DAG, by its number."""
         ...
 
     @endpoint(
@@ -72,5 +72,5 @@ class DagVersionApi(Api):
         order_by: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> DAGVersionCollectionResponse:
-        """Call GET /dags/{dag_id}/dagVersions."""
+        """List the recorded versions of a DAG (`~` for every DAG), a page at a time."""
         ...

@@ -82,5 +82,7 @@ class DagWarningApi(Api):
         order_by: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> DAGWarningCollectionResponse:
-        """Call GET /dagWarnings."""
+        """List the warnings Airflow recorded about parsed DAGs, a page at a time, optionally of one DAG or
+        one type.
+        """
         ...

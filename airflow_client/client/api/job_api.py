@@ -65,5 +65,7 @@ class JobApi(Api):
         executor_class: str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> JobCollectionResponse:
-        """Call GET /jobs."""
+        """List scheduler, triggerer and other jobs, a page at a time, filtered by state, type, host, time or
+        whether they are alive.
+        """
         ...

@@ -67,5 +67,5 @@ class PluginApi(Api):
         self,
         **kwargs: Unpack[CallOptions],
     ) -> PluginImportErrorCollectionResponse:
-        """Call GET /plugins/importErrors."""
+        """List the errors raised while loading plugins."""
         ...

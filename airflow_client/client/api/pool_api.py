@@ -144,5 +144,7 @@ class PoolApi(Api):
         bulk_body_pool_body: BulkBodyPoolBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> BulkResponse:
-        """Call PATCH /pools."""
+        """Create, change and delete pools in one request: each action says what to do with its pools, and the
+        answer reports each one's outcome.
+        """
         ...

@@ -576,7 +576,9 @@ class TaskInstanceApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> Any:
-        """Call DELETE /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}."""
+        """Delete a task instance's record (of one map index with `map_index`); the answer is the JSON object
+        as received.
+        """
         ...
 
     @endpoint(
@@ -592,7 +594,7 @@ class TaskInstanceApi(Api):
         map_index: int,
         **kwargs: Unpack[CallOptions],
     ) -> TaskDependencyCollectionResponse:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/dependencies."""
+        """List the reasons one mapped task instance is not running yet."""
         ...
 
     @endpoint(
@@ -612,7 +614,8 @@ class TaskInstanceApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollectionResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}."""
+        """Change the state or note of one mapped task instance, with the same options as patch_task_instance.
+        """
         ...
 
     @endpoint(
@@ -628,7 +631,9 @@ class TaskInstanceApi(Api):
         bulk_body_bulk_task_instance_body: BulkBodyBulkTaskInstanceBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> BulkResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances."""
+        """Change or delete several task instances of a run in one request; the answer reports each one's
+        outcome.
+        """
         ...
 
     @endpoint(
@@ -647,7 +652,7 @@ class TaskInstanceApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollectionResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskGroupInstances/{group_id}."""
+        """Change the state or note of every task instance of a task group in a run."""
         ...
 
     @endpoint(
@@ -664,7 +669,9 @@ class TaskInstanceApi(Api):
         patch_task_instance_body: PatchTaskInstanceBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollectionResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskGroupInstances/{group_id}/dry_run."""
+        """List the task instances of a task group that a change with this body would touch, without changing
+        any.
+        """
         ...
 
     @endpoint(
@@ -684,7 +691,7 @@ class TaskInstanceApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollectionResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/dry_run."""
+        """List the task instances a change of one mapped task instance would touch, without changing any."""
         ...
 
     @endpoint(
@@ -704,7 +711,7 @@ class TaskInstanceApi(Api):
         update_mask: list[str] | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> TaskInstanceCollectionResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/dry_run."""
+        """List the task instances a change with this body would touch, without changing any."""
         ...
 
     @endpoint(
@@ -724,8 +731,7 @@ class TaskInstanceApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> ExternalLogUrlResponse:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/externalLogUrl/{try_number}.
-        """
+        """Read the address of a try's log in the external log viewer the server is configured with."""
         ...
 
     @endpoint(
@@ -741,7 +747,7 @@ class TaskInstanceApi(Api):
         map_index: int,
         **kwargs: Unpack[CallOptions],
     ) -> HITLDetail:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/hitlDetails."""
+        """Read what a human-in-the-loop task asks and, once answered, the answer."""
         ...
 
     @endpoint(
@@ -759,7 +765,7 @@ class TaskInstanceApi(Api):
         update_hitl_detail_payload: UpdateHITLDetailPayload | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> HITLDetailResponse:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/hitlDetails."""
+        """Answer a human-in-the-loop task: the options chosen and the parameters given."""
         ...
 
     @endpoint(
@@ -778,9 +784,7 @@ class TaskInstanceApi(Api):
         try_number: int,
         **kwargs: Unpack[CallOptions],
     ) -> HITLDetailHistory:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}/hitlDetails/tries/
-        {try_number}.
-        """
+        """Read what one try of a human-in-the-loop task asked and how it was answered."""
         ...
 
     @endpoint(
@@ -814,5 +818,7 @@ class TaskInstanceApi(Api):
         created_at_lt: datetime | str | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> HITLDetailCollection:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/hitlDetails."""
+        """List the human-in-the-loop requests of a DAG run (`~` for any), a page at a time, with many
+        filters.
+        """
         ...

@@ -63,7 +63,7 @@ class TaskStateStoreApi(Api):
         offset: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> TaskStateStoreCollectionResponse:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store."""
+        """List the keys and values stored for a task instance, a page at a time."""
         ...
 
     @endpoint(
@@ -81,7 +81,7 @@ class TaskStateStoreApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store."""
+        """Remove every key stored for a task instance (of every map index with `all_map_indices`)."""
         ...
 
     @endpoint(
@@ -99,7 +99,7 @@ class TaskStateStoreApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> TaskStateStoreResponse:
-        """Call GET /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store/{key}."""
+        """Read one key stored for a task instance, with when it expires."""
         ...
 
     @endpoint(
@@ -119,7 +119,9 @@ class TaskStateStoreApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call PUT /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store/{key}."""
+        """Write one key for a task instance (created or replaced), with when it expires (`"default"` for the
+        server's default); answers no content.
+        """
         ...
 
     @endpoint(
@@ -139,7 +141,8 @@ class TaskStateStoreApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> Any:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store/{key}."""
+        """Change the value of one key stored for a task instance; the answer is the JSON object as received.
+        """
         ...
 
     @endpoint(
@@ -157,5 +160,5 @@ class TaskStateStoreApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store/{key}."""
+        """Remove one key stored for a task instance."""
         ...

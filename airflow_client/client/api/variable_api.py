@@ -154,7 +154,7 @@ class VariableApi(Api):
         variable_body: VariableBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> VariableResponse:
-        """Call POST /variables."""
+        """Create a variable from its key, value and description."""
         ...
 
     @endpoint(
@@ -168,5 +168,7 @@ class VariableApi(Api):
         bulk_body_variable_body: BulkBodyVariableBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> BulkResponse:
-        """Call PATCH /variables."""
+        """Create, change and delete variables in one request: each action says what to do with its variables,
+        and the answer reports each one's outcome.
+        """
         ...

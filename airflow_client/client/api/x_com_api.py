@@ -140,7 +140,7 @@ class XComApi(Api):
         x_com_update_body: XComUpdateBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> XComResponseNative:
-        """Call PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries/{xcom_key}."""
+        """Replace the value of an XCom entry."""
         ...
 
     @endpoint(
@@ -158,7 +158,7 @@ class XComApi(Api):
         map_index: int | None = None,
         **kwargs: Unpack[CallOptions],
     ) -> None:
-        """Call DELETE /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries/{xcom_key}."""
+        """Delete an XCom entry."""
         ...
 
     @endpoint(
@@ -175,5 +175,5 @@ class XComApi(Api):
         x_com_create_body: XComCreateBody | dict[str, Any],
         **kwargs: Unpack[CallOptions],
     ) -> XComResponseNative:
-        """Call POST /dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries."""
+        """Push an XCom entry for a task instance, as the task would."""
         ...
