@@ -7,8 +7,6 @@ simple-auth server keeps Airflow's default and refuses them.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -170,9 +168,9 @@ def _finished_test(api: ConnectionApi, token: str) -> AsyncConnectionTestRespons
     return wait_for(finished, f"the connection test {token}", timeout=90, interval=1)
 
 
-def test_a_connection_test_is_enqueued_run_by_a_worker_and_polled_by_its_token(fab_client):
+def test_a_connection_test_is_enqueued_run_by_a_worker_and_polled_by_its_token(fab_client, tmp_path):
     api = ConnectionApi(fab_client)
-    folder = tempfile.mkdtemp(prefix="v2-conn-test-")
+    folder = str(tmp_path)  # the worker runs on this machine: the folder exists for it too
     queued = api.enqueue_connection_test({
         "connection_id": "v2_fs_ok", "conn_type": "fs", "extra": f'{{"path": "{folder}"}}', "commit_on_success": True,
     })
@@ -186,7 +184,6 @@ def test_a_connection_test_is_enqueued_run_by_a_worker_and_polled_by_its_token(f
     assert (result.state, result.connection_id) == ("success", "v2_fs_ok")
     assert folder in result.result_message
     assert api.get_connection("v2_fs_ok").conn_type == "fs"  # commit_on_success saved it
-    os.rmdir(folder)
 
 
 def test_a_failing_connection_test_reports_the_hook_message(fab_client):
