@@ -2,9 +2,9 @@
 create real runs, pause, resume and cancel; DAG versions.
 
 ``af3_backfill`` is paused at creation, so its runs exist only through the backfills made here; it is
-unpaused for the backfill's runs to run, and paused again.  With SQLite, Airflow 3.3.2 refuses a backfill
-write with 503 "Database is locked" when another process commits between the route's reads and its write
-(tasks running at the same time do): such a call is tried again, as a user would.
+unpaused for the backfill's runs to run, and paused again.  With SQLite, Airflow 3.3.2 may refuse a backfill
+write with 503 "Database is locked ... not supported on SQLite under concurrent access" while other processes
+write (tasks running at the same time): such a call is tried again, as a user would.
 """
 
 from __future__ import annotations
