@@ -257,7 +257,7 @@ _BULK_ENTITIES = {
     "VariableBody": "variables",
 }
 for _body, _things in _BULK_ENTITIES.items():
-    MODEL_DESCRIPTIONS3[f"BulkBody{_body}"] = f"the actions of a bulk request on {_things}, done in order."
+    MODEL_DESCRIPTIONS3[f"BulkBody{_body}"] = f"the actions of one bulk request on {_things}."
     MODEL_DESCRIPTIONS3[f"BulkCreateAction{_body}"] = f"a bulk action that creates {_things}."
     MODEL_DESCRIPTIONS3[f"BulkUpdateAction{_body}"] = f"a bulk action that changes {_things}."
     MODEL_DESCRIPTIONS3[f"BulkDeleteAction{_body}"] = f"a bulk action that deletes {_things}, named or given whole."

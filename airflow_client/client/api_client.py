@@ -356,14 +356,14 @@ class ApiClient:
                 request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
             )
             flow.answer(request, resp, self.configuration, retried=True)
+        if answer.ends_session and flow is not None and 200 <= resp.status <= 399:
+            flow.revoked(request)  # the server refuses the token from now on: the next call logs in again
         if not preload:
-            if not 200 <= resp.status <= 299:
+            if not (200 <= resp.status <= 299 or (answer.redirect and 300 <= resp.status <= 399)):
                 error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
                 raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
             return resp
         assert isinstance(resp, RESTResponse)
-        if answer.ends_session and flow is not None and 200 <= resp.status <= 399:
-            flow.revoked(request)
         if answer.redirect and 300 <= resp.status <= 399:
             target = resp.headers.get("Location")
             return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)

@@ -286,7 +286,9 @@ class Operation:
         body = None
         if self.body is not None and self.body in checked:
             body = kinds[self.body].encode(checked.pop(self.body))
-        sent_headers = {self.headers[k]: param_text(checked.pop(k)) for k in list(checked) if k in self.headers}
+        sent_headers = {}
+        if self.headers:
+            sent_headers = {self.headers[k]: param_text(checked.pop(k)) for k in list(checked) if k in self.headers}
 
         a3 = self.airflow3
         if generation == 3 and self.airflow2 and (a3 is None or a3.route is None):

@@ -137,7 +137,7 @@ def test_every_operation_is_a_method_of_its_tags_class(spec, capsys):
     assert len(airflow2_classes) == len({t for t, _ in declared})
     with capsys.disabled():
         print(f"\nconformance: {len(ops)}/{len(ops)} operations have a method on the right class "
-              f"({len(apis.__all__)} API classes)")
+              f"({len(airflow2_classes)} API classes)")
 
 
 def test_every_parameter_matches_in_name_place_type_and_requiredness(spec, capsys):

@@ -149,11 +149,13 @@ def test_login_returns_where_it_redirects_without_following(server, v2_client):
     assert len(server.seen) == 2
 
 
-def test_after_logout_the_client_logs_in_again_instead_of_sending_the_revoked_token(server):
+def revoking_server(server: LoopbackServer) -> client.Configuration:
+    """Answer like Airflow 3.3.2: tokens from /auth/token; logout revokes the token it carries, which then
+    gets 403. The configuration logs in with a username and password."""
     tokens: list[str] = []
     revoked: set[str] = set()
 
-    def airflow3(seen):  # Airflow 3.3.2: logout revokes the token it carries, which then gets 403
+    def airflow3(seen):
         bearer = seen.headers.get("Authorization", "")[len("Bearer "):]
         if seen.path == "/auth/token":
             tokens.append(f"token-{len(tokens) + 1}")
@@ -166,11 +168,19 @@ def test_after_logout_the_client_logs_in_again_instead_of_sending_the_revoked_to
         return Answer(body={"pools": [], "total_entries": 0})
 
     server.handler = airflow3
-    cfg = client.Configuration(host=f"http://127.0.0.1:{server.port}/api/v2", username="admin", password="admin")
-    with client.ApiClient(cfg) as api_client:
+    return client.Configuration(host=f"http://127.0.0.1:{server.port}/api/v2", username="admin", password="admin")
+
+
+@pytest.mark.parametrize("preload", [True, False])
+def test_after_logout_the_client_logs_in_again_instead_of_sending_the_revoked_token(server, preload):
+    with client.ApiClient(revoking_server(server)) as api_client:
         pools = pool_api.PoolApi(api_client)
         pools.get_pools()
-        assert login_api.LoginApi(api_client).logout() == "/auth/login"
+        answer = login_api.LoginApi(api_client).logout(_preload_content=preload)
+        if preload:
+            assert answer == "/auth/login"
+        else:
+            assert (answer.status, answer.headers["Location"]) == (307, "/auth/login")
         assert type(pools.get_pools()) is models.PoolCollection
     sent = [(s.path, s.headers.get("Authorization")) for s in server.seen]
     assert sent == [
