@@ -496,11 +496,6 @@ class Operation:
         return f"{self.method} {self.path}"
 
     @property
-    def shown_route(self) -> str:
-        """The request, with the API it goes to when only Airflow 3 has it."""
-        return f"{self.route} (Airflow 3, under /api/v2)" if self.airflow3_route else self.route
-
-    @property
     def keywords(self) -> list[tuple[str, str]]:
         """The optional parameters: Airflow 2's, then those only Airflow 3 takes."""
         return self.optional + self.new

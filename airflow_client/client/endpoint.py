@@ -336,8 +336,7 @@ class Operation:
             path += "?" + "&".join(query)
 
         accept = self.accept
-        # An answer without content still gets an Accept header: Airflow's errors are JSON. An
-        # operation that may stream NDJSON names both forms.
+        # An answer without content still gets an Accept header: Airflow's errors are JSON.
         if "application/x-ndjson" in accept and isinstance(self.return_kind, ListKind):
             # Declared as the list of its lines: asked for as the stream, the one form that has them all
             # (Airflow 3 answers `application/json` with the last line only).

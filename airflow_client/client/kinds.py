@@ -534,11 +534,17 @@ class AnyOfKind(Kind):
         return value
 
     def check_value(self, value: Any, where: str, secret: bool) -> Any:
+        refusals = []
         for member in self.members:
             try:
                 return member.check(value, where, secret)
-            except (ApiTypeError, ApiValueError):
-                continue
+            except (ApiTypeError, ApiValueError) as exc:
+                refusals.append((member, exc))
+        # A value of one member's JSON shape (a dict for the one model) was meant for that member: its
+        # own refusal names what is wrong inside the value.
+        shaped = [exc for member, exc in refusals if _json_types(member) is not None and _fits(member, value)]
+        if len(shaped) == 1:
+            raise shaped[0]
         raise self.wrong(value, where, secret)
 
     def encode(self, value: Any) -> Any:

@@ -99,3 +99,10 @@ def test_nullable_fields_of_a_task_instance_answer_decode_to_none_or_their_type(
     assert ti.end_date == datetime(2024, 1, 1, 0, 0, 1, tzinfo=timezone.utc)
     assert type(ti.state) is models.TaskInstanceState and ti.state == "success"
     assert type(ti.dag_version) is models.DagVersionResponse
+
+
+def test_a_dict_meant_for_the_model_of_a_union_is_refused_with_what_is_wrong_inside_it():
+    with pytest.raises(ApiTypeError, match=r"entities\[0\]\.slots: expected int, got str 'many'"):
+        models.BulkDeleteActionPoolBody(action="delete", entities=[{"name": "p", "slots": "many"}])
+    with pytest.raises(ApiTypeError, match=r"entities\[0\]: expected str or PoolBody, got int 3"):
+        models.BulkDeleteActionPoolBody(action="delete", entities=[3])
