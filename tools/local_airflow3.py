@@ -36,6 +36,9 @@ AIRFLOW_3 = AirflowRelease(
 )
 
 TEST_DAGS3 = REPO_ROOT / "test" / "dags3"
+# DAG files of test/dags3 whose names start so exist only there: they use what only Airflow 3 has (assets
+# made by ``@asset``, asset aliases, backfills, human-in-the-loop tasks, task state stores).
+AIRFLOW3_ONLY_PREFIX = "af3_"
 
 # Signs the API's tokens (HS512 wants 64 bytes or more); fixed, so every process of a server agrees.
 _JWT_SECRET = "airflow-client-test-jwt-secret-" + "0123456789abcdef" * 4
@@ -136,7 +139,8 @@ class LocalAirflow3(AirflowServer):
 
 class LocalAirflow3Fab(LocalAirflow3):
     """Airflow 3.3.2 with the FAB auth manager: ``admin`` has the Admin role, ``viewer`` the Viewer
-    role; users and roles are also served at ``/auth/fab/v1``."""
+    role; users and roles are also served at ``/auth/fab/v1``. Unlike :class:`LocalAirflow3`, it enables
+    ``[core] test_connection``."""
 
     # Hundreds of permission-sync lines at the first start.
     _log_noise = (*LocalAirflow3._log_noise, "loc=override.py:")
@@ -148,6 +152,9 @@ class LocalAirflow3Fab(LocalAirflow3):
         settings["AIRFLOW__CORE__AUTH_MANAGER"] = (
             "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
         )
+        # Connection tests run here; the other server keeps Airflow's default (Disabled), so tests
+        # see both answers.
+        settings["AIRFLOW__CORE__TEST_CONNECTION"] = "Enabled"
         return settings
 
     def _prepare(self, deadline: float) -> None:

@@ -5,7 +5,8 @@ its generation's ``dag``/``task`` decorators (and ``Dataset``/``Asset``, ``DAG``
 and hands them to one of the functions below, so the two generations get the same DAG ids, tasks and
 behaviour by construction.  Airflow parses the DAG files, never this module (it is listed in each
 folder's ``.airflowignore``; ``test/dags3`` holds a link to this file), and records each DAG against
-the file that called the function here.
+the file that called the function here.  The ``af3_*`` files of ``test/dags3`` are the exception: they use
+what only Airflow 3 has and define their DAGs themselves.
 
 No Airflow import here, and no docstrings on the decorated functions: Airflow would turn those into
 the ``doc_md`` of the DAG or task, which the tests read.

@@ -1,8 +1,10 @@
 """Fixtures that run real Airflow 3.3.2 servers on loopback for the tests of test/integration3.
 
-Everything here talks raw HTTP through the harness (``tools/local_airflow.py``,
-``tools/local_airflow3.py``), never through ``airflow_client``. The servers parse ``test/dags3``:
-the same DAG ids and behaviour as the Airflow 2 tests' ``test/dags``.
+The servers are set up with raw HTTP through the harness (``tools/local_airflow.py``,
+``tools/local_airflow3.py``), never through ``airflow_client``; ``v2_client`` and ``v2_viewer_client`` are
+the client under test. The servers parse ``test/dags3``:
+the same DAG ids and behaviour as the Airflow 2 tests' ``test/dags``, plus the Airflow-3-only DAGs
+whose ids start with ``af3_``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import pytest
 
+import airflow_client.client as client
 from tools.local_airflow import dag_ids_in, quote_segment
 from tools.local_airflow3 import TEST_DAGS3, LocalAirflow3, LocalAirflow3Fab
 
@@ -165,3 +168,48 @@ def cleanup(airflow3: LocalAirflow3) -> Iterator[list[str]]:
     yield paths
     for path in paths:
         airflow3.request("DELETE", path)
+
+# --- the Airflow-3-only operations (test_v2_*3.py) ---------------------------------------------------
+
+# Runs of the af3_* DAGs and own runs of shared DAGs that the v2 modules change (delete, patch, clear):
+# triggered together, once, so the scheduler runs them side by side while the first tests go on.
+V2_RUN_DAGS = ("af3_group", "af3_hitl", "af3_alias", "ti_plain", "ti_mapped")
+
+
+@pytest.fixture(scope="session")
+def v2_runs(airflow3: LocalAirflow3) -> dict[str, str]:
+    """dag_id -> run_id of one run each of ``V2_RUN_DAGS``, triggered but not waited for.
+
+    The af3_hitl run stops at its human-in-the-loop task until a test answers it.
+    """
+    return {dag_id: airflow3.trigger_run(dag_id) for dag_id in V2_RUN_DAGS}
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 120, interval: float = 0.5) -> Any:
+    """Poll ``condition`` until it returns something truthy, and return that; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {timeout:.0f} s", pytrace=False)
+        time.sleep(interval)
+
+
+def _api_client(host: str, user: tuple[str, str]) -> Iterator[client.ApiClient]:
+    config = client.Configuration(host=host, username=user[0], password=user[1])
+    with client.ApiClient(config) as api_client:
+        yield api_client
+
+
+@pytest.fixture(scope="session")
+def v2_client(airflow3: LocalAirflow3) -> Iterator[client.ApiClient]:
+    """An ``ApiClient`` of the admin user, given the server root as host."""
+    yield from _api_client(airflow3.base_url, airflow3.admin)
+
+
+@pytest.fixture(scope="session")
+def v2_viewer_client(airflow3: LocalAirflow3) -> Iterator[client.ApiClient]:
+    """An ``ApiClient`` of the viewer user, given the REST API root (``.../api/v2``) as host."""
+    yield from _api_client(airflow3.host, airflow3.viewer)
