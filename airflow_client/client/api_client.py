@@ -20,7 +20,13 @@ from urllib.parse import quote
 from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.endpoint import param_text
-from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
+from airflow_client.client.exceptions import (
+    ApiException,
+    ApiTypeError,
+    ApiValueError,
+    ResponseDecodeError,
+    exception_for,
+)
 from airflow_client.client.model_utils import Kind, Model, ModelKind, ModelSimple, UnionKind, compile_type, encode_any
 from airflow_client.client.rest import Request, RESTClientObject, RESTResponse, discard
 from airflow_client.client.servers import (
@@ -344,18 +350,28 @@ class ApiClient:
         if not preload:
             if not 200 <= resp.status <= 299:
                 error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
-                raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
+                raise self._failure(request, error)
             return resp
         assert isinstance(resp, RESTResponse)
         if not 200 <= resp.status <= 299:
-            failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
-            if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
-                raise removed_api_error(failure, self.configuration.host)
-            raise failure
+            raise self._failure(request, resp)
         data = self.deserialize(resp, answer, request)
         if options.get("_return_http_data_only", True):
             return data
         return data, resp.status, resp.headers
+
+    def _failure(self, request: Request, resp: RESTResponse) -> ApiException:
+        """The exception for an answer that is not a success."""
+        if 300 <= resp.status <= 399:
+            from airflow_client.client.signin import sign_in_refusal  # rare: imported when first needed
+
+            refusal = sign_in_refusal(request.method, request.url, _scheme(request), resp, resp.url)
+            if refusal is not None:
+                return refusal
+        failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
+        if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
+            return removed_api_error(failure, self.configuration.host)
+        return failure
 
     def deserialize(self, resp: RESTResponse, answer: _Answer, request: Request) -> Any:
         """Decode a success answer: JSON becomes the declared model, text stays text.
@@ -365,12 +381,18 @@ class ApiClient:
         sent under another content type is read when it parses as the object declared.
         """
         raw = resp.data
+        content_type = (resp.headers.get("Content-Type") or "").lower()
+        media = content_type.split(";", 1)[0].strip()
+        if "html" in media:  # the API answers no HTML: a sign-in page is an authentication error
+            from airflow_client.client.signin import sign_in_refusal  # rare: imported when first needed
+
+            refusal = sign_in_refusal(request.method, request.url, _scheme(request), resp, resp.url)
+            if refusal is not None:
+                raise refusal
         if not answer.accept:
             # No content declared (a 201 or 204): whatever text a server adds, like Airflow's
             # "Duplicate request" on a repeated reparse, is not an answer to decode.
             return None
-        content_type = (resp.headers.get("Content-Type") or "").lower()
-        media = content_type.split(";", 1)[0].strip()
         kind = answer.kind
         wants_object = isinstance(kind, (ModelKind, UnionKind))
         if answer.text or (media.startswith("text/") and media in answer.accept):
@@ -417,6 +439,12 @@ class Api:
 
     def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient.get_default()
+
+
+def _scheme(request: Request) -> str | None:
+    """The scheme of the credentials a request carries (`Bearer`, `Basic`, ...), never their value."""
+    value = request.headers.get("Authorization")
+    return value.split(None, 1)[0] if value else None
 
 
 def _text_of(raw: bytes, content_type: str) -> str:
