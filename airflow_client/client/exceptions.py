@@ -8,7 +8,7 @@
     ├── WaitTimeout (TimeoutError)      a wait for a run, a task or a log ran out of time
     └── ApiException                    the server answered with an error, or could not be reached
         ├── BadRequestException         400
-        ├── UnauthorizedException       401
+        ├── UnauthorizedException       401, or a sign-in page: a redirect to one, or one answered 2xx
         ├── ForbiddenException          403 (Airflow 2.x also answers bad credentials with 403)
         ├── NotFoundException           404
         ├── ConflictException           409
