@@ -41,6 +41,10 @@ class Upstream:
     api_path: str  # /api/v1 or /api/v2
     authorization: Callable[[], str]  # the Authorization header the gate forwards with
 
+    @property
+    def generation(self) -> int:
+        return 3 if self.api_path == "/api/v2" else 2
+
 
 @pytest.fixture
 def google() -> Iterator[TokenEndpoint]:
@@ -228,6 +232,17 @@ def test_a_key_the_token_endpoint_refuses_raises_google_auth_error_before_sendin
     assert composer.seen == []  # nothing was sent to Airflow
 
 
+def test_a_server_root_as_host_is_asked_its_generation_with_the_token(composer, google, sa_key, upstream):
+    # The proxy refuses an unauthenticated question: the version is asked with the flow's token too.
+    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
+    config = client.Configuration(host=composer.url)
+    config.auth_flow = flow
+    with client.ApiClient(config) as api_client:
+        assert api_client.server.generation == upstream.generation
+        assert "default_pool" in pool_names(pool_api.PoolApi(api_client).get_pools())
+    assert composer.refused == 0 and google.grants["access"] == 1
+
+
 # -- Identity-Aware Proxy: ID tokens for the proxy's audience -------------------------------------------
 
 
@@ -289,6 +304,15 @@ def test_a_rotated_deployment_token_is_renewed_by_bearer_refresh(hosted, deploym
         assert "default_pool" in pool_names(api.get_pools())
     assert hosted.seen == [old, old, new] and hosted.refused == 1
     assert config.access_token == new
+
+
+def test_a_server_root_as_host_is_asked_its_generation_with_the_deployment_token(hosted, deployment_token,
+                                                                                 upstream):
+    config = client.Configuration(host=hosted.url, access_token=deployment_token.current)
+    with client.ApiClient(config) as api_client:
+        assert api_client.server.generation == upstream.generation
+        assert "default_pool" in pool_names(pool_api.PoolApi(api_client).get_pools())
+    assert hosted.refused == 0
 
 
 def test_a_rotated_token_without_renewal_ends_in_unauthorized(hosted, deployment_token, upstream):

@@ -156,7 +156,7 @@ class ApiClient:
                 if self._server is None:
                     root, generation = split_host(self.configuration.host)
                     if generation is None:
-                        server = probe(root, self._get_unauthenticated)
+                        server = probe(root, self._get_for_probe)
                         _log.info("%s runs Airflow %s (REST API at %s)", root, server.version or server.generation,
                                   server.api_root)
                     else:
@@ -164,8 +164,17 @@ class ApiClient:
                     self._server = server
         return self._server
 
-    def _get_unauthenticated(self, url: str) -> RESTResponse:
-        resp = self.rest_client.request("GET", url, {**self.default_headers, "Accept": "application/json"})
+    def _get_for_probe(self, url: str) -> RESTResponse:
+        """GET a version URL with the configured token or auth flow, never with the username and password.
+
+        Airflow answers the version without credentials; a proxy in front of it (a managed Airflow)
+        does not. A password login, Airflow 3's own, waits until the server is known.
+        """
+        config = self.configuration
+        headers = {**self.default_headers, "Accept": "application/json"}
+        if config.auth_flow is None and config.access_token:
+            headers["Authorization"] = "Bearer " + config.access_token
+        resp = self._exchange(Request("GET", url, headers, None), config.auth_flow, True, None)
         assert isinstance(resp, RESTResponse)
         return resp
 
@@ -330,8 +339,22 @@ class ApiClient:
     def send(self, request: Request, options: dict[str, Any], answer: _Answer) -> Any:
         """Send an addressed request through the auth flow and the transport; decode or raise."""
         preload = options.get("_preload_content", True)
-        timeout = options.get("_request_timeout")
-        flow = self._auth_flow()
+        resp = self._exchange(request, self._auth_flow(), preload, options.get("_request_timeout"))
+        if not preload:
+            if not 200 <= resp.status <= 299:
+                error = self.rest_client.read_answer(resp, request.method, request.url)
+                raise self._failure(request, error)
+            return resp
+        assert isinstance(resp, RESTResponse)
+        if not 200 <= resp.status <= 299:
+            raise self._failure(request, resp)
+        data = self.deserialize(resp, answer, request)
+        if options.get("_return_http_data_only", True):
+            return data
+        return data, resp.status, resp.headers
+
+    def _exchange(self, request: Request, flow: AuthFlow | None, preload: bool, timeout: Any) -> Any:
+        """Send through the auth flow: it writes the credentials, and may ask for one more try."""
         if flow is not None:
             flow.apply(request, self.configuration)
         resp = self.rest_client.request(
@@ -347,18 +370,7 @@ class ApiClient:
                 request.method, request.url, request.headers, request.body, preload, timeout
             )
             flow.answer(request, resp, self.configuration, retried=True)
-        if not preload:
-            if not 200 <= resp.status <= 299:
-                error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
-                raise self._failure(request, error)
-            return resp
-        assert isinstance(resp, RESTResponse)
-        if not 200 <= resp.status <= 299:
-            raise self._failure(request, resp)
-        data = self.deserialize(resp, answer, request)
-        if options.get("_return_http_data_only", True):
-            return data
-        return data, resp.status, resp.headers
+        return resp
 
     def _failure(self, request: Request, resp: RESTResponse) -> ApiException:
         """The exception for an answer that is not a success."""

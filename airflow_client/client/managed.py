@@ -195,7 +195,7 @@ class GoogleAuth(AuthFlow):
         what = f"an ID token for {self.audience!r}" if self.audience else "an access token"
         try:
             creds.refresh(self._request)
-        except (errors.RefreshError, errors.TransportError, errors.DefaultCredentialsError) as exc:
+        except errors.GoogleAuthError as exc:  # refused, unreachable, malformed key, reauth needed
             raise GoogleAuthError(
                 f"GoogleAuth: could not get {what} with {type(creds).__name__}"
                 f"{_whose(creds)}: {exc}"

@@ -34,6 +34,8 @@ def upstream() -> Iterator[Upstream]:
             return Answer(status=401, body={"title": "Unauthorized", "status": 401})
         if seen.path == "/api/v1/pools":
             return Answer(body=POOLS)
+        if seen.path == "/api/v1/version":
+            return Answer(body={"version": "2.11.2", "git_version": None})
         return Answer(status=404, body={"title": "Not Found", "status": 404})
 
     srv.handler = answer
