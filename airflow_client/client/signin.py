@@ -116,5 +116,6 @@ def sign_in_refusal(
     else:
         return None
     err = UnauthorizedException(http_resp=resp, method=method, url=url)
+    err.show_body = False  # a sign-in form may carry a CSRF token or a prefilled user name
     err.reason = f"the request was not authenticated: {where}; {_cause(page, url, sent)}"
     return err

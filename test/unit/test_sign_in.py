@@ -111,6 +111,8 @@ def test_an_html_sign_in_page_answered_200_is_refused(server):
     server.reply(html(FAB_LOGIN_PAGE))
     err = refused(server)
     assert "answered 200 with an HTML sign-in page instead of the API's JSON" in err.reason
+    # The page stays reachable, but its hidden form values are not printed.
+    assert "csrf_token" in err.body and "IjVhYjQ" not in str(err)
 
 
 def test_a_gateway_sign_in_page_without_a_password_field_is_refused(server):
