@@ -17,6 +17,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 from urllib.parse import quote
 
+import urllib3
+
 from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.endpoint import param_text
@@ -344,6 +346,8 @@ class ApiClient:
             if not 200 <= resp.status <= 299:
                 error = self.rest_client.read_answer(resp, request.method, request.url)
                 raise self._failure(request, error)
+            if "html" in (resp.headers.get("Content-Type") or "").lower():
+                return self._streamed_html(request, resp)
             return resp
         assert isinstance(resp, RESTResponse)
         if not 200 <= resp.status <= 299:
@@ -371,6 +375,22 @@ class ApiClient:
             )
             flow.answer(request, resp, self.configuration, retried=True)
         return resp
+
+    def _streamed_html(self, request: Request, resp: Any) -> Any:
+        """A streamed HTML answer: read to judge it (no operation streams HTML), raised if it is a sign-in page.
+
+        Any other page is handed back as a stream over the bytes read, decoded already.
+        """
+        from airflow_client.client.signin import sign_in_refusal  # rare: imported when first needed
+
+        page = self.rest_client.read_answer(resp, request.method, request.url)
+        refusal = sign_in_refusal(request.method, request.url, _scheme(request), page, page.url)
+        if refusal is not None:
+            raise refusal
+        headers = {k: v for k, v in resp.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        headers["Content-Length"] = str(len(page.data))
+        return urllib3.HTTPResponse(body=io.BytesIO(page.data), headers=headers, status=resp.status,
+                                    reason=resp.reason, preload_content=False, decode_content=False)
 
     def _failure(self, request: Request, resp: RESTResponse) -> ApiException:
         """The exception for an answer that is not a success."""

@@ -131,6 +131,25 @@ def test_a_streamed_call_redirected_to_sign_in_is_refused(server):
     refused(server, lambda c: pool_api.PoolApi(c).get_pools(_preload_content=False))
 
 
+def test_a_streamed_call_answered_with_a_sign_in_page_is_refused(server):
+    server.reply(html(FAB_LOGIN_PAGE))
+    refused(server, lambda c: pool_api.PoolApi(c).get_pools(_preload_content=False))
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_a_streamed_call_answered_with_other_html_still_gets_the_page_as_a_stream(server, gzipped):
+    import gzip
+
+    body, headers = NGINX_502, {"Content-Type": "text/html"}
+    if gzipped:
+        body, headers = gzip.compress(NGINX_502), {**headers, "Content-Encoding": "gzip"}
+    server.reply(Answer(body=body, headers=headers))
+    with api_client_for(server) as api_client:
+        resp = pool_api.PoolApi(api_client).get_pools(_preload_content=False)
+        assert resp.status == 200 and resp.read() == NGINX_502
+        resp.release_conn()
+
+
 def test_a_request_without_credentials_is_said_to_carry_none(server):
     server.reply(redirect(GOOGLE_SIGN_IN))
     config = client.Configuration(host=server.host)
