@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,12 +108,27 @@ def api_host(gate: Gate, upstream: Upstream) -> str:
     return gate.url + upstream.api_path
 
 
-def pools_through(gate: Gate, upstream: Upstream, flow: Any = None, access_token: str | None = None) -> Any:
+@contextmanager
+def pools_api(gate: Gate, upstream: Upstream, flow: Any = None, access_token: str | None = None,
+              **settings: Any) -> Iterator[pool_api.PoolApi]:
+    """PoolApi of a client whose host is the gate in front of `upstream`."""
     config = client.Configuration(host=api_host(gate, upstream), access_token=access_token)
     config.retries = 0
     config.auth_flow = flow
+    for name, value in settings.items():
+        setattr(config, name, value)
     with client.ApiClient(config) as api_client:
-        return pool_api.PoolApi(api_client).get_pools()
+        yield pool_api.PoolApi(api_client)
+
+
+def pools_through(gate: Gate, upstream: Upstream, flow: Any = None, access_token: str | None = None) -> Any:
+    with pools_api(gate, upstream, flow, access_token) as api:
+        return api.get_pools()
+
+
+def key_flow(key: ServiceAccountKey) -> GoogleAuth:
+    """GoogleAuth with the service-account key file loaded as google-auth's users load it."""
+    return GoogleAuth(service_account.Credentials.from_service_account_file(str(key.path)))
 
 
 def pool_names(page: Any) -> set[str]:
@@ -123,11 +139,7 @@ def pool_names(page: Any) -> set[str]:
 
 
 def test_a_service_account_key_gets_through_composer_with_one_token(composer, google, sa_key, upstream):
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
-    config = client.Configuration(host=api_host(composer, upstream))
-    config.auth_flow = flow
-    with client.ApiClient(config) as api_client:
-        api = pool_api.PoolApi(api_client)
+    with pools_api(composer, upstream, key_flow(sa_key)) as api:
         for _ in range(3):
             assert "default_pool" in pool_names(api.get_pools())
     assert google.grants["access"] == 1 and not google.refusals
@@ -142,12 +154,9 @@ def test_application_default_credentials_come_from_the_environment(composer, goo
 
 
 def test_the_token_is_renewed_before_it_expires(composer, google, sa_key, upstream):
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
+    flow = key_flow(sa_key)
     google.lifetime = int(flow.renew_margin) + 2  # enters the renewal margin 2 s after it is issued
-    config = client.Configuration(host=api_host(composer, upstream))
-    config.auth_flow = flow
-    with client.ApiClient(config) as api_client:
-        api = pool_api.PoolApi(api_client)
+    with pools_api(composer, upstream, flow) as api:
         api.get_pools()
         api.get_pools()
         assert google.grants["access"] == 1
@@ -159,11 +168,7 @@ def test_the_token_is_renewed_before_it_expires(composer, google, sa_key, upstre
 
 
 def test_a_revoked_token_is_renewed_once_on_401_and_the_call_succeeds(composer, google, sa_key, upstream):
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
-    config = client.Configuration(host=api_host(composer, upstream))
-    config.auth_flow = flow
-    with client.ApiClient(config) as api_client:
-        api = pool_api.PoolApi(api_client)
+    with pools_api(composer, upstream, key_flow(sa_key)) as api:
         api.get_pools()
         first = composer.seen[-1]
         assert first is not None
@@ -175,23 +180,17 @@ def test_a_revoked_token_is_renewed_once_on_401_and_the_call_succeeds(composer, 
 
 def test_a_token_refused_after_renewal_ends_in_unauthorized(composer, google, sa_key, upstream):
     composer.accepts = lambda token: False  # a service account without the Composer User role
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
     with pytest.raises(exceptions.UnauthorizedException) as caught:
-        pools_through(composer, upstream, flow)
+        pools_through(composer, upstream, key_flow(sa_key))
     assert caught.value.status == 401
     assert composer.refused == 2 and google.grants["access"] == 2  # one renewal, one more try, no loop
     assert all(token not in str(caught.value) for token in google.access_tokens)
 
 
 def test_threads_sharing_the_flow_wait_for_one_refresh(composer, google, sa_key, upstream):
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
     google.delay = 0.5  # a slow grant: every thread arrives while the first refresh is under way
-    config = client.Configuration(host=api_host(composer, upstream))
-    config.auth_flow = flow
-    config.connection_pool_maxsize = 8
     threads = 8
-    with client.ApiClient(config) as api_client:
-        api = pool_api.PoolApi(api_client)
+    with pools_api(composer, upstream, key_flow(sa_key), connection_pool_maxsize=threads) as api:
 
         def call_all() -> list[Any]:
             results: list[Any] = [None] * threads
@@ -224,9 +223,8 @@ def test_threads_sharing_the_flow_wait_for_one_refresh(composer, google, sa_key,
 def test_a_key_the_token_endpoint_refuses_raises_google_auth_error_before_sending(composer, google, tmp_path,
                                                                                     upstream):
     stranger = ServiceAccountKey.create(tmp_path, google.token_uri, name="stranger")  # never registered
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(stranger.path)))
     with pytest.raises(GoogleAuthError) as caught:
-        pools_through(composer, upstream, flow)
+        pools_through(composer, upstream, key_flow(stranger))
     message = str(caught.value)
     assert "access token" in message and stranger.email in message and "invalid_grant" in message
     assert composer.seen == []  # nothing was sent to Airflow
@@ -234,9 +232,8 @@ def test_a_key_the_token_endpoint_refuses_raises_google_auth_error_before_sendin
 
 def test_a_server_root_as_host_is_asked_its_generation_with_the_token(composer, google, sa_key, upstream):
     # The proxy refuses an unauthenticated question: the version is asked with the flow's token too.
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
     config = client.Configuration(host=composer.url)
-    config.auth_flow = flow
+    config.auth_flow = key_flow(sa_key)
     with client.ApiClient(config) as api_client:
         assert api_client.server.generation == upstream.generation
         assert "default_pool" in pool_names(pool_api.PoolApi(api_client).get_pools())
@@ -267,9 +264,8 @@ def test_an_id_token_for_another_audience_is_refused(iap, google, sa_key, upstre
 
 
 def test_an_access_token_is_refused_where_iap_wants_an_id_token(iap, google, sa_key, upstream):
-    flow = GoogleAuth(service_account.Credentials.from_service_account_file(str(sa_key.path)))
     with pytest.raises(exceptions.UnauthorizedException):
-        pools_through(iap, upstream, flow)
+        pools_through(iap, upstream, key_flow(sa_key))
 
 
 def test_the_composer_example_runs(composer, sa_key, upstream):
@@ -294,16 +290,13 @@ def test_a_rotated_deployment_token_is_renewed_by_bearer_refresh(hosted, deploym
     def read() -> str:
         return deployment_token.file.read_text().strip()
 
-    config = client.Configuration(host=api_host(hosted, upstream), access_token=read())
-    config.auth_flow = BearerRefresh(read)
-    with client.ApiClient(config) as api_client:
-        api = pool_api.PoolApi(api_client)
+    with pools_api(hosted, upstream, BearerRefresh(read), read()) as api:
         api.get_pools()
         old = deployment_token.current
         new = deployment_token.rotate()
         assert "default_pool" in pool_names(api.get_pools())
+        assert api.api_client.configuration.access_token == new
     assert hosted.seen == [old, old, new] and hosted.refused == 1
-    assert config.access_token == new
 
 
 def test_a_server_root_as_host_is_asked_its_generation_with_the_deployment_token(hosted, deployment_token,

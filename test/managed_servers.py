@@ -22,7 +22,6 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from test.unit.conftest import Answer, LoopbackServer, Seen
 
 # What google-auth puts in `aud` of every service-account assertion, whatever the key's token_uri.
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
@@ -115,48 +116,24 @@ class ServiceAccountKey:
 
 
 class _Server:
-    """A threading HTTP server on 127.0.0.1 whose every request goes to `self.serve`."""
+    """The unit tests' loopback server (test/unit/conftest.py), every request answered by `self.serve`."""
 
     def __init__(self) -> None:
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status, headers, data = outer.serve(self.command, self.path, dict(self.headers.items()), body)
-                try:
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.socket.listen(128)
-        self.port = self.httpd.server_address[1]
+        self._loopback = LoopbackServer()
+        self._loopback.httpd.socket.listen(128)  # threads connecting at once: no SYN retries
+        self._loopback.handler = self._answer
+        self.port = self._loopback.port
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
+
+    def _answer(self, seen: Seen) -> Answer:
+        status, headers, body = self.serve(seen.method, seen.target, seen.headers, seen.body)
+        return Answer(status=status, body=body, headers=headers)
 
     def serve(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
         raise NotImplementedError
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._loopback.close()
 
 
 def _json(status: int, doc: Any) -> Reply:
