@@ -20,7 +20,13 @@ from urllib.parse import quote
 from airflow_client.client.auth import AuthFlow, PasswordLogin
 from airflow_client.client.configuration import Configuration, __version__
 from airflow_client.client.endpoint import param_text
-from airflow_client.client.exceptions import ApiTypeError, ApiValueError, ResponseDecodeError, exception_for
+from airflow_client.client.exceptions import (
+    ApiException,
+    ApiTypeError,
+    ApiValueError,
+    ResponseDecodeError,
+    exception_for,
+)
 from airflow_client.client.model_utils import (
     Kind,
     ListKind,
@@ -171,7 +177,7 @@ class ApiClient:
                 if self._server is None:
                     root, generation = split_host(self.configuration.host)
                     if generation is None:
-                        server = probe(root, self._get_unauthenticated)
+                        server = probe(root, self._get_for_probe)
                         import logging
 
                         logging.getLogger("airflow_client").info(
@@ -183,10 +189,17 @@ class ApiClient:
                     self._server = server
         return self._server
 
-    def _get_unauthenticated(self, url: str) -> RESTResponse:
-        # Read in full (preloaded), so a RESTResponse.
-        return cast("RESTResponse", self.rest_client.request("GET", url, {**self.default_headers,
-                                                                          "Accept": "application/json"}))
+    def _get_for_probe(self, url: str) -> RESTResponse:
+        """GET a version URL with the configured token or auth flow, never with the username and password.
+
+        Airflow answers the version without credentials; a proxy in front of it (a managed Airflow)
+        does not. A password login, Airflow 3's own, waits until the server is known.
+        """
+        config = self.configuration
+        headers = {**self.default_headers, "Accept": "application/json"}
+        if config.auth_flow is None and config.access_token:
+            headers["Authorization"] = "Bearer " + config.access_token
+        return cast("RESTResponse", self._exchange(Request("GET", url, headers, None), config.auth_flow, True, None))
 
     def _api_root(self, api: str) -> str:
         server = self.server
@@ -387,11 +400,39 @@ class ApiClient:
     def send(self, request: Request, options: dict[str, Any], answer: _Answer) -> Any:
         """Send an addressed request through the auth flow and the transport; decode or raise."""
         preload = options.get("_preload_content", True)
-        timeout = options.get("_request_timeout")
         flow = self._auth_flow()
+        resp = self._exchange(request, flow, preload, options.get("_request_timeout"), follow=not answer.redirect)
+        if answer.ends_session and flow is not None and 200 <= resp.status <= 399:
+            flow.revoked(request)  # the server refuses the token from now on: the next call logs in again
+        redirected = answer.redirect and 300 <= resp.status <= 399
+        if not preload:
+            if not (200 <= resp.status <= 299 or redirected):
+                error = self.rest_client.read_answer(resp, request.method, request.url)
+                raise self._failure(request, error, answer)
+            if not redirected and "html" in (resp.headers.get("Content-Type") or "").lower():
+                return self._streamed_html(request, resp)
+            return resp
+        resp = cast("RESTResponse", resp)  # read in full (preloaded)
+        if redirected:
+            target = resp.headers.get("Location")
+            return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)
+        if not 200 <= resp.status <= 299:
+            raise self._failure(request, resp, answer)
+        if answer.fab and (resp.headers.get("Content-Type") or "").lower().startswith("text/html"):
+            failure = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
+            raise no_fab_api_error(failure, answer.name, f"{resp.status} with an HTML page")
+        data = self.deserialize(resp, answer, request)
+        if options.get("_return_http_data_only", True):
+            return data
+        return data, resp.status, resp.headers
+
+    def _exchange(
+        self, request: Request, flow: AuthFlow | None, preload: bool, timeout: Any, follow: bool = True
+    ) -> Any:
+        """Send through the auth flow: it writes the credentials, and may ask for one more try.
+        `follow`: whether redirects are followed (an operation whose answer is a redirect returns it)."""
         if flow is not None:
             flow.apply(request, self.configuration)
-        follow = not answer.redirect
         resp = self.rest_client.request(
             request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
         )
@@ -407,31 +448,40 @@ class ApiClient:
                 request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
             )
             flow.answer(request, resp, self.configuration, retried=True)
-        if answer.ends_session and flow is not None and 200 <= resp.status <= 399:
-            flow.revoked(request)  # the server refuses the token from now on: the next call logs in again
-        if not preload:
-            if not (200 <= resp.status <= 299 or (answer.redirect and 300 <= resp.status <= 399)):
-                error = self.rest_client.read_answer(resp, request.method, request.url)  # type: ignore[arg-type]
-                raise exception_for(resp.status)(http_resp=error, method=request.method, url=request.url)
-            return resp
-        resp = cast("RESTResponse", resp)  # read in full (preloaded)
-        if answer.redirect and 300 <= resp.status <= 399:
-            target = resp.headers.get("Location")
-            return target if options.get("_return_http_data_only", True) else (target, resp.status, resp.headers)
-        if not 200 <= resp.status <= 299:
-            failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
-            if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
-                raise removed_api_error(failure, self.configuration.host)
-            if answer.fab and resp.status == 405:
-                raise no_fab_api_error(failure, answer.name, "405 Method Not Allowed")
-            raise failure
-        if answer.fab and (resp.headers.get("Content-Type") or "").lower().startswith("text/html"):
-            failure = ResponseDecodeError(http_resp=resp, method=request.method, url=request.url)
-            raise no_fab_api_error(failure, answer.name, f"{resp.status} with an HTML page")
-        data = self.deserialize(resp, answer, request)
-        if options.get("_return_http_data_only", True):
-            return data
-        return data, resp.status, resp.headers
+        return resp
+
+    def _streamed_html(self, request: Request, resp: Any) -> Any:
+        """A streamed HTML answer: read to judge it (no operation streams HTML), raised if it is a sign-in page.
+
+        Any other page is handed back as a stream over the bytes read, decoded already.
+        """
+        from airflow_client.client.signin import sign_in_refusal  # rare: imported when first needed
+
+        page = self.rest_client.read_answer(resp, request.method, request.url)
+        refusal = sign_in_refusal(request.method, request.url, _scheme(request), page, page.url)
+        if refusal is not None:
+            raise refusal
+        headers = {k: v for k, v in resp.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        headers["Content-Length"] = str(len(page.data))
+        import urllib3  # the transport's own library, loaded by then
+
+        return urllib3.HTTPResponse(body=io.BytesIO(page.data), headers=headers, status=resp.status,
+                                    reason=resp.reason, preload_content=False, decode_content=False)
+
+    def _failure(self, request: Request, resp: RESTResponse, answer: _Answer) -> ApiException:
+        """The exception for an answer that is not a success."""
+        if 300 <= resp.status <= 399:
+            from airflow_client.client.signin import sign_in_refusal  # rare: imported when first needed
+
+            refusal = sign_in_refusal(request.method, request.url, _scheme(request), resp, resp.url)
+            if refusal is not None:
+                return refusal
+        failure = exception_for(resp.status)(http_resp=resp, method=request.method, url=request.url)
+        if resp.status == 404 and REMOVED_MARK.encode() in resp.data[:500]:
+            return removed_api_error(failure, self.configuration.host)
+        if answer.fab and resp.status == 405:
+            return no_fab_api_error(failure, answer.name, "405 Method Not Allowed")
+        return failure
 
     def deserialize(self, resp: RESTResponse, answer: _Answer, request: Request) -> Any:
         """Decode a success answer: JSON becomes the declared model, text stays text.
@@ -441,12 +491,18 @@ class ApiClient:
         sent under another content type is read when it parses as the object declared.
         """
         raw = resp.data
+        content_type = (resp.headers.get("Content-Type") or "").lower()
+        media = content_type.split(";", 1)[0].strip()
+        if "html" in media:  # the API answers no HTML: a sign-in page is an authentication error
+            from airflow_client.client.signin import sign_in_refusal  # rare: imported when first needed
+
+            refusal = sign_in_refusal(request.method, request.url, _scheme(request), resp, resp.url)
+            if refusal is not None:
+                raise refusal
         if not answer.accept:
             # No content declared (a 201 or 204): whatever text a server adds, like Airflow's
             # "Duplicate request" on a repeated reparse, is not an answer to decode.
             return None
-        content_type = (resp.headers.get("Content-Type") or "").lower()
-        media = content_type.split(";", 1)[0].strip()
         kind = answer.kind
         wants_object = isinstance(kind, (ModelKind, UnionKind))
         if media == "application/x-ndjson" and media in answer.accept:
@@ -501,6 +557,12 @@ class Api:
 
     def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient.get_default()
+
+
+def _scheme(request: Request) -> str | None:
+    """The scheme of the credentials a request carries (`Bearer`, `Basic`, ...), never their value."""
+    value = request.headers.get("Authorization")
+    return value.split(None, 1)[0] if value else None
 
 
 def _text_of(raw: bytes, content_type: str) -> str:

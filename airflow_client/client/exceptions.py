@@ -8,7 +8,7 @@
     ├── WaitTimeout (TimeoutError)      a wait for a run, a task or a log ran out of time
     └── ApiException                    the server answered with an error, or could not be reached
         ├── BadRequestException         400
-        ├── UnauthorizedException       401
+        ├── UnauthorizedException       401, or a sign-in page: a redirect to one, or one answered 2xx
         ├── ForbiddenException          403 (Airflow 2.x also answers bad credentials with 403)
         ├── NotFoundException           404
         ├── ConflictException           409
@@ -109,6 +109,9 @@ class WaitTimeout(OpenApiException, TimeoutError):
 class ApiException(OpenApiException):
     """The server answered with an error status, or no answer could be had."""
 
+    # False for a body that may hold a form's hidden values (a sign-in page): kept in `body`, not shown.
+    show_body = True
+
     def __init__(
         self,
         status: int | None = None,
@@ -169,7 +172,9 @@ class ApiException(OpenApiException):
                     "of GET and HEAD only, within the same host name, at most 5)"
                 )
             lines.append(f"HTTP response headers: {redact_headers(self.headers)}")
-        if self.body:
+        if self.body and not self.show_body:
+            lines.append(f"HTTP response body: not shown ({len(self.body)} characters, in .body)")
+        elif self.body:
             body = self.body if len(self.body) <= _BODY_SHOWN else self.body[:_BODY_SHOWN] + " [...]"
             lines.append(f"HTTP response body: {body}")
         return "\n".join(lines) + "\n"

@@ -328,14 +328,15 @@ _ONE_TRY = urllib3.Retry(False, redirect=False)
 class RESTResponse:
     """An answer read in full."""
 
-    __slots__ = ("data", "headers", "reason", "status", "urllib3_response")
+    __slots__ = ("data", "headers", "reason", "status", "url", "urllib3_response")
 
-    def __init__(self, resp: urllib3.HTTPResponse, data: bytes | None = None) -> None:
+    def __init__(self, resp: urllib3.HTTPResponse, data: bytes | None = None, url: str | None = None) -> None:
         self.urllib3_response = resp
         self.status: int = resp.status
         self.reason: str = resp.reason or ""
         self.headers: Mapping[str, str] = resp.headers
         self.data: bytes = resp.data if data is None else data
+        self.url = url  # where the answer came from, after the redirects that were followed
 
     def getheaders(self) -> Mapping[str, str]:
         return self.headers
@@ -565,7 +566,7 @@ class RESTClientObject:
                 discard(resp, keep=False)
                 retry = self._after_error(retry, method, url, exc, reader)
                 continue
-            return RESTResponse(resp, data)
+            return RESTResponse(resp, data, url)
 
     def _retry_for_status(
         self, retry: urllib3.Retry, method: str, url: str, resp: Any
@@ -627,7 +628,7 @@ class RESTClientObject:
     def read_answer(self, resp: urllib3.HTTPResponse, method: str, url: str) -> RESTResponse:
         """Read a streamed answer in full, within max_response_size (an error answer to a streamed call)."""
         try:
-            return RESTResponse(resp, self._read_body(resp, method, url))
+            return RESTResponse(resp, self._read_body(resp, method, url), url)
         except urllib3.exceptions.HTTPError as exc:
             discard(resp, keep=False)
             raise ApiConnectionError(status=None, reason=f"{type(exc).__name__}: {exc}", method=method,

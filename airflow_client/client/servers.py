@@ -2,7 +2,8 @@
 
 `Configuration.host` may name the API of one generation (`.../api/v1` for Airflow 2, `.../api/v2`
 for Airflow 3) or the server root (`https://airflow.example.com`). For a root, the server is asked
-once: `GET {root}/api/v2/version` (Airflow 3, no credentials needed), then `{root}/api/v1/version`.
+once: `GET {root}/api/v2/version` (Airflow 3, no credentials needed), then `{root}/api/v1/version`;
+`ApiClient` sends the question with the configured token or auth flow, for a proxy in front of Airflow.
 """
 
 from __future__ import annotations
