@@ -220,6 +220,7 @@ def render_doc(methods: dict[str, str]) -> str:
     `methods` maps each operation to its API class.
     """
     declared, lacking = coverage()
+    unavailable = [op for op, route in ROUTES.items() if route.route is None]
     lines = [
         "# The 2.x interface on Airflow 3",
         "",
@@ -229,10 +230,12 @@ def render_doc(methods: dict[str, str]) -> str:
         "`ApiClient.server` says which it found. On Airflow 3 a username and password are exchanged for a token",
         "(`POST /auth/token`), renewed before it expires and once when refused; an `access_token` is sent as given.",
         "",
-        f"**{len(declared)} of the {len(ROUTES)} methods are routed to Airflow 3 today**, all of them exercised",
-        "against a real Airflow 3.3.2 by `test/integration3`. Each of the others has an Airflow 3 counterpart,",
-        "listed below with what the client still lacks to reach it; called on Airflow 3, such a",
-        "method is refused before anything is sent, with an error that says so.",
+        f"**{len(declared)} of the {len(ROUTES)} methods are routed to Airflow 3**, each exercised against a real",
+        "Airflow 3.3.2 by `test/integration3`.",
+        *(["Each of the others has an Airflow 3 counterpart, listed below with what the client still lacks to",
+           "reach it; called on Airflow 3, such a method is refused before anything is sent, with an error that",
+           "says so."] if lacking else []),
+        *([] if unavailable else ["Every 2.x method has an Airflow 3 counterpart: none is refused for want of one."]),
         "",
         "A dataset named by its URI is looked up among the assets first (Airflow 3 addresses an asset by its id):",
         "one request more, and a `NotFoundException` naming the URI when no asset has it. Users, roles and",
