@@ -7,10 +7,8 @@ client fixtures at the end import the client.
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from test import server_files
+from test.server_files import THIS_SERVER_ONLY, poll, write_atomically
 from tools import local_airflow  # the repo root is on sys.path because test/ is a package
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -161,22 +161,6 @@ class SessionDagFiles:
     doomed_file: Path
 
 
-_THIS_SERVER_ONLY = """\
-\"\"\"Written by the client's integration tests; removed when they are done with it.
-
-Other Airflow servers reading the same DAGs folder (parallel test sessions) find no DAG and no error
-here: only the server whose AIRFLOW_HOME is below sees its content.
-\"\"\"
-
-import os
-
-if os.environ.get("AIRFLOW_HOME") == {home!r}:
-"""
-
-_BROKEN_BODY = """\
-    raise RuntimeError("broken on purpose by the client tests")
-"""
-
 _DAG_BODY = """\
     from datetime import timedelta
 
@@ -196,27 +180,6 @@ _DAG_BODY = """\
 """
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    # The DAG processor lists *.py files only, so it never reads a half-written one.
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-
-
-def _import_error_files(airflow: LocalAirflow) -> set[str]:
-    status, body = airflow.request("GET", "/importErrors?limit=100")
-    return {Path(e["filename"]).name for e in body.get("import_errors", [])} if status == 200 else set()
-
-
-def _poll(airflow: LocalAirflow, done: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} not seen in time; DAG processor log tail:\n{airflow.log_tail('dag_processor')}",
-                        pytrace=False)
-        time.sleep(0.5)
-
-
 @pytest.fixture(scope="session")
 def session_dag_files(airflow: LocalAirflow) -> Iterator[SessionDagFiles]:
     """Two DAGs that only this session's server sees, parsed and listed.
@@ -225,19 +188,19 @@ def session_dag_files(airflow: LocalAirflow) -> Iterator[SessionDagFiles]:
     come back from its file.
     """
     prefix = f"_session_{secrets.token_hex(4)}"
-    header = _THIS_SERVER_ONLY.format(home=str(airflow.home))
+    header = THIS_SERVER_ONLY.format(home=str(airflow.home))
     files = SessionDagFiles("session_interval", "session_doomed", DAGS_FOLDER / f"{prefix}_doomed.py")
     interval_file = DAGS_FOLDER / f"{prefix}_interval.py"
     try:
-        _write_atomically(interval_file, header + _DAG_BODY.format(
+        write_atomically(interval_file, header + _DAG_BODY.format(
             dag_id=files.interval_dag, schedule="timedelta(days=1, hours=6)"))
-        _write_atomically(files.doomed_file, header + _DAG_BODY.format(dag_id=files.doomed_dag, schedule="None"))
+        write_atomically(files.doomed_file, header + _DAG_BODY.format(dag_id=files.doomed_dag, schedule="None"))
 
         def listed() -> bool:
             status, body = airflow.request("GET", "/dags?dag_id_pattern=session_&only_active=true")
             return status == 200 and {files.interval_dag, files.doomed_dag} <= {d["dag_id"] for d in body["dags"]}
 
-        _poll(airflow, listed, f"DAGs {files.interval_dag} and {files.doomed_dag}")
+        poll(airflow, listed, f"DAGs {files.interval_dag} and {files.doomed_dag}")
         yield files
     finally:
         interval_file.unlink(missing_ok=True)
@@ -246,35 +209,16 @@ def session_dag_files(airflow: LocalAirflow) -> Iterator[SessionDagFiles]:
 
 @pytest.fixture(scope="module")
 def broken_dag_file(airflow: LocalAirflow) -> Iterator[Path]:
-    """A DAG file that fails to import on this session's server, listed by /importErrors.
-
-    Only for the module that asks for it: the harness (``wait_for_dags``) treats any import error
-    as fatal, so the file is removed afterwards and its import error waited away.
-    """
-    path = DAGS_FOLDER / f"_session_{secrets.token_hex(4)}_broken.py"
-    try:
-        _write_atomically(path, _THIS_SERVER_ONLY.format(home=str(airflow.home)) + _BROKEN_BODY)
-        _poll(airflow, lambda: path.name in _import_error_files(airflow), f"the import error of {path.name}")
+    """A DAG file that fails to import on this session's server, listed by /importErrors; only for the
+    module that asks for it."""
+    with server_files.broken_dag_file(airflow, DAGS_FOLDER) as path:
         yield path
-    finally:
-        path.unlink(missing_ok=True)
-        deadline = time.monotonic() + 60
-        while path.name in _import_error_files(airflow) and time.monotonic() < deadline:
-            time.sleep(0.5)
-
-
-def unique(prefix: str) -> str:
-    """A name no other test uses: tests that create objects stay independent of each other."""
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
 def cleanup(airflow: LocalAirflow) -> Iterator[list[str]]:
     """API paths to DELETE (as admin, with raw calls) once the test is over, whatever happened."""
-    paths: list[str] = []
-    yield paths
-    for path in paths:
-        airflow.request("DELETE", path)
+    yield from server_files.deleted_afterwards(airflow)
 
 
 def _client(airflow: LocalAirflow, user: tuple[str, str] | None) -> Iterator[Any]:

@@ -25,9 +25,8 @@ from airflow_client.client.model.pool_collection import PoolCollection
 from airflow_client.client.model.variable import Variable
 from airflow_client.client.model.variable_collection import VariableCollection
 from airflow_client.client.model.variable_collection_item import VariableCollectionItem
+from test.server_files import unique
 from tools.local_airflow import quote_segment
-
-from .conftest import unique
 
 pytestmark = pytest.mark.integration
 

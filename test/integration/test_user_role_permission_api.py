@@ -25,9 +25,8 @@ from airflow_client.client.model.role_collection import RoleCollection
 from airflow_client.client.model.user import User
 from airflow_client.client.model.user_collection import UserCollection
 from airflow_client.client.model.user_collection_item import UserCollectionItem
+from test.server_files import unique
 from tools.local_airflow import quote_segment
-
-from .conftest import unique
 
 pytestmark = pytest.mark.integration
 

@@ -9,10 +9,7 @@ whose ids start with ``af3_``.
 
 from __future__ import annotations
 
-import os
-import secrets
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from typing import Any
 import pytest
 
 import airflow_client.client as client
+from test import server_files
 from tools.local_airflow import dag_ids_in, quote_segment
 from tools.local_airflow3 import TEST_DAGS3, LocalAirflow3, LocalAirflow3Fab
 
@@ -114,60 +112,19 @@ def ti_states3(airflow3: LocalAirflow3) -> Callable[[str, str], dict[str, Any]]:
     return read
 
 
-_THIS_SERVER_ONLY = """\
-\"\"\"Written by the client's integration tests; removed when they are done with it.
-
-Other Airflow servers reading the same DAGs folder (parallel test sessions) find no DAG and no error
-here: only the server whose AIRFLOW_HOME is below sees its content.
-\"\"\"
-
-import os
-
-if os.environ.get("AIRFLOW_HOME") == {home!r}:
-    raise RuntimeError("broken on purpose by the client tests")
-"""
-
-
-def _import_error_files(airflow3: LocalAirflow3) -> set[str]:
-    status, body = airflow3.request("GET", "/importErrors?limit=100")
-    return {Path(e["filename"]).name for e in body.get("import_errors", [])} if status == 200 else set()
-
-
 @pytest.fixture(scope="module")
 def broken_dag_file3(airflow3: LocalAirflow3) -> Iterator[Path]:
     """A DAG file in the shared test DAGs folder that fails to import on this session's server only,
     listed by /importErrors; removed afterwards, and its import error waited away."""
-    path = TEST_DAGS3 / f"_session_{secrets.token_hex(4)}_broken.py"
-    partial = path.with_name(path.name + ".partial")  # the DAG processor reads *.py files only
-    try:
-        partial.write_text(_THIS_SERVER_ONLY.format(home=str(airflow3.home)), encoding="utf-8")
-        os.replace(partial, path)
-        deadline = time.monotonic() + 120
-        while path.name not in _import_error_files(airflow3):
-            if time.monotonic() > deadline:
-                pytest.fail(f"no import error for {path.name}; DAG processor log tail:\n"
-                            f"{airflow3.log_tail('dag_processor')}", pytrace=False)
-            time.sleep(0.5)
+    with server_files.broken_dag_file(airflow3, TEST_DAGS3) as path:
         yield path
-    finally:
-        path.unlink(missing_ok=True)
-        deadline = time.monotonic() + 60
-        while path.name in _import_error_files(airflow3) and time.monotonic() < deadline:
-            time.sleep(0.5)
-
-
-def unique(prefix: str) -> str:
-    """A name no other test uses: tests that create objects stay independent of each other."""
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
 def cleanup(airflow3: LocalAirflow3) -> Iterator[list[str]]:
     """API paths to DELETE (as admin, with raw calls) once the test is over, whatever happened."""
-    paths: list[str] = []
-    yield paths
-    for path in paths:
-        airflow3.request("DELETE", path)
+    yield from server_files.deleted_afterwards(airflow3)
+
 
 # --- the Airflow-3-only operations (test_v2_*3.py) ---------------------------------------------------
 

@@ -19,8 +19,7 @@ from airflow_client.client.model.import_error_collection import ImportErrorColle
 from airflow_client.client.model.x_com import XCom
 from airflow_client.client.model.x_com_collection import XComCollection
 from airflow_client.client.model.x_com_collection_item import XComCollectionItem
-
-from .conftest import unique
+from test.server_files import unique
 
 pytestmark = pytest.mark.integration
 
