@@ -28,6 +28,8 @@ import yaml
 
 from airflow_client.client import apis, models
 from airflow_client.client import model_utils as mu
+from test.conformance.test_spec_conformance import operations as v1_operations
+from test.conformance.test_spec_conformance import ref
 from tools.airflow3_routes import ROUTES
 from tools.local_airflow import ensure_airflow_venv
 from tools.local_airflow3 import AIRFLOW_3
@@ -83,27 +85,10 @@ def v1_classes() -> dict[str, str]:
             for item in v1["paths"].values() for m, op in item.items() if m in METHODS}
 
 
-def deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = spec["components"]["schemas" if "/schemas/" in node["$ref"] else "parameters"][
-            node["$ref"].rsplit("/", 1)[1]]
-    return node
-
-
-def ref(node: dict[str, Any]) -> str | None:
-    return node["$ref"].rsplit("/", 1)[1] if "$ref" in node else None
-
-
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for path, item in spec["paths"].items():
-        for method in METHODS:
-            if method in item:
-                op = item[method]
-                params = [deref(spec, p) for p in op.get("parameters", [])]
-                found.append({"path": path.removeprefix(PREFIX), "method": method.upper(), "op": op,
-                              "params": params, "id": op["operationId"]})
-    return found
+    """The v2 operations with paths relative to the API root and their ids."""
+    return [{**op, "path": op["path"].removeprefix(PREFIX), "id": op["op"]["operationId"]}
+            for op in v1_operations(spec)]
 
 
 def method_of(class_name: str, op_id: str) -> Any:
