@@ -330,6 +330,7 @@ def _dags_list(api_client: ApiClient, args: argparse.Namespace, out: Printer) ->
 
 def _runs_trigger(api_client: ApiClient, args: argparse.Namespace, out: Printer) -> int:
     from airflow_client.client.api.dag_run_api import DAGRunApi
+    from airflow_client.client.exceptions import WaitTimeout
     from airflow_client.client.waiting import wait_for_dag_run
 
     if not args.wait and args.timeout is not None:
@@ -344,11 +345,16 @@ def _runs_trigger(api_client: ApiClient, args: argparse.Namespace, out: Printer)
     code = EXIT_OK
     if args.wait:
         sys.stderr.write(f"{PROG}: triggered {args.dag_id} run {run.get('dag_run_id')}, waiting for it to end\n")
-        run = wait_for_dag_run(api, args.dag_id, str(run.get("dag_run_id")),
-                               timeout=args.timeout or 3600.0, poll_interval=args.poll_interval)
-        if str(run.get("state")) != "success":
-            sys.stderr.write(f"{PROG}: run {run.get('dag_run_id')} of {args.dag_id} ended {run.get('state')}\n")
-            code = EXIT_RUN_FAILED
+        try:
+            run = wait_for_dag_run(api, args.dag_id, str(run.get("dag_run_id")),
+                                   timeout=args.timeout or 3600.0, poll_interval=args.poll_interval)
+            if str(run.get("state")) != "success":
+                sys.stderr.write(f"{PROG}: run {run.get('dag_run_id')} of {args.dag_id} ended {run.get('state')}\n")
+                code = EXIT_RUN_FAILED
+        except WaitTimeout as exc:
+            # The run as last seen still goes to stdout: a CI log shows where it stood.
+            sys.stderr.write(f"{PROG}: timed out: {exc}\n")
+            run, code = exc.last if exc.last is not None else run, EXIT_TIMEOUT
     if out.json:
         out.document(run)
     else:
