@@ -237,11 +237,17 @@ def configuration(args: argparse.Namespace, environ: dict[str, str], stdin: Text
 # -- output ---------------------------------------------------------------------------------------------
 
 
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):  # datetime, date
+        return value.isoformat()
+    return str(value)
+
+
 def plain(value: Any) -> Any:
     """A model, a list of them or a value, as plain JSON data (timestamps as ISO 8601 text)."""
-    from airflow_client.client import ApiClient
+    from airflow_client.client.json_values import plain as plain_values
 
-    return ApiClient.sanitize_for_serialization(value)
+    return json.loads(json.dumps(plain_values(value), default=_json_default))
 
 
 def cell(value: Any) -> str:

@@ -284,3 +284,28 @@ def test_installed_console_script(cli_server: CliServer) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert {d["dag_id"] for d in json.loads(proc.stdout)} == {"toggle_one", "toggle_two"}
+
+
+def test_google_auth_through_a_composer_proxy(cli_server: CliServer, tmp_path: Path) -> None:
+    # Composer's proxy in front of the real server, taking only tokens of a loopback Google token endpoint;
+    # the command finds the service-account key through GOOGLE_APPLICATION_CREDENTIALS, as google-auth does.
+    from test.managed_servers import Gate, ServiceAccountKey, TokenEndpoint
+
+    airflow = cli_server.airflow
+    google = TokenEndpoint()
+    gate = Gate(airflow.base_url, lambda: airflow._authorization(airflow.admin), google.access_token_ok)
+    try:
+        key = ServiceAccountKey.create(tmp_path, google.token_uri)
+        google.register(key)
+        proc = ok(cli("--host", gate.url, "--auth", "google", "-o", "json", "dags", "list", "--tag", "toggle",
+                      env={"GOOGLE_APPLICATION_CREDENTIALS": str(key.path)}))
+        assert {d["dag_id"] for d in json.loads(proc.stdout)} == {"toggle_one", "toggle_two"}
+        assert google.grants["access"] == 1 and gate.refused == 0
+        refused = ok(cli("--host", gate.url, "dags", "list"), 3)
+        assert "answered 401" in refused.stderr
+        missing = ok(cli("--host", gate.url, "--auth", "google", "dags", "list",
+                         env={"GOOGLE_APPLICATION_CREDENTIALS": str(tmp_path / "absent.json")}), 2)
+        assert "--auth google" in missing.stderr and "absent.json" in missing.stderr
+    finally:
+        gate.close()
+        google.close()
