@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 if TYPE_CHECKING:
@@ -223,13 +224,11 @@ def configuration(args: argparse.Namespace, environ: dict[str, str], stdin: Text
 
     config = Configuration(host=host, username=username, password=password, access_token=token)
     if auth == "google":
-        try:
-            from airflow_client.client.managed import GoogleAuth, GoogleAuthError
+        from airflow_client.client.managed import GoogleAuth, GoogleAuthError
 
+        try:
             config.auth_flow = GoogleAuth()
-        except ImportError as exc:
-            raise UsageError(f"--auth google: {exc}") from None
-        except GoogleAuthError as exc:
+        except (ImportError, GoogleAuthError) as exc:  # no google-auth, or no credentials in the environment
             raise UsageError(f"--auth google: {exc}") from None
     return config
 
@@ -314,6 +313,8 @@ RUN_COLUMNS = [("run_id", _field("dag_run_id")), ("state", _field("state")), ("r
 TASK_COLUMNS = [("task_id", _field("task_id")), ("map_index", _field("map_index")), ("state", _field("state")),
                 ("try", _field("try_number")), ("start_date", _field("start_date")), ("end_date", _field("end_date")),
                 ("duration", _field("duration"))]
+# Task instance states before a try starts: no log to follow yet.
+NOT_STARTED = frozenset({"None", "none", "scheduled", "queued", "up_for_retry", "up_for_reschedule", "restarting"})
 CLEARED_COLUMNS = [("task_id", _field("task_id")), ("run_id", _field("dag_run_id", "run_id")),
                    ("map_index", _field("map_index"))]
 
@@ -408,23 +409,39 @@ def _tasks_clear(api_client: ApiClient, args: argparse.Namespace, out: Printer) 
 
 def _logs(api_client: ApiClient, args: argparse.Namespace, out: Printer) -> int:
     from airflow_client.client.api.task_instance_api import TaskInstanceApi
+    from airflow_client.client.exceptions import WaitTimeout
     from airflow_client.client.logs import follow_log, read_log
 
     if not args.follow and args.timeout is not None:
         raise UsageError("logs: --timeout only applies with --follow")
     api = TaskInstanceApi(api_client)
-    try_number = args.try_number
-    if try_number is None:
+
+    def read_ti() -> Any:
         if args.map_index is None:
-            ti = api.get_task_instance(args.dag_id, args.run_id, args.task_id)
-        else:
-            ti = api.get_mapped_task_instance(args.dag_id, args.run_id, args.task_id, args.map_index)
-        # A task instance that has not started yet has try 0: its first try is the one to read or follow.
-        try_number = max(int(ti.get("try_number") or 0), 1)
+            return api.get_task_instance(args.dag_id, args.run_id, args.task_id)
+        return api.get_mapped_task_instance(args.dag_id, args.run_id, args.task_id, args.map_index)
+
+    timeout = args.timeout or 3600.0
+    deadline = time.monotonic() + timeout
+    try_number = args.try_number
+    if try_number is None or args.follow:
+        ti = read_ti()
+        # A try that has not started has no log yet, and the server would call its log ended: following
+        # waits for the task instance to start first.
+        while args.follow and (str(ti.get("state")) in NOT_STARTED
+                               or (try_number is not None and int(ti.get("try_number") or 0) < try_number)):
+            if time.monotonic() + args.poll_interval > deadline:
+                raise WaitTimeout(f"task instance {args.dag_id}/{args.run_id}/{args.task_id} did not start within "
+                                  f"{timeout} s (it is {ti.get('state')})", last=ti)
+            time.sleep(args.poll_interval)
+            ti = read_ti()
+        if try_number is None:
+            # A task instance that has not run has try 0 on Airflow 2: its first try is the one to read.
+            try_number = max(int(ti.get("try_number") or 0), 1)
     where = (args.dag_id, args.run_id, args.task_id, try_number)
     if args.follow:
         pieces = []
-        for text in follow_log(api, *where, map_index=args.map_index, timeout=args.timeout or 3600.0,
+        for text in follow_log(api, *where, map_index=args.map_index, timeout=max(deadline - time.monotonic(), 0.0),
                                poll_interval=args.poll_interval):
             if out.json:
                 pieces.append(text)

@@ -134,6 +134,10 @@ def test_trigger_without_wait_exits_0_and_with_a_short_timeout_exits_4(cli_serve
     assert "timed out" in proc.stderr and "still 'queued' after 3.0 s" in proc.stderr
     last = json.loads(proc.stdout)  # the run as last seen
     assert last["state"] == "queued" and last["dag_id"] == "ti_blocked"
+    # Following the log of a task that never starts ends the same way.
+    proc = ok(cli(*cli_server.login, "logs", "ti_blocked", queued["RUN_ID"], "first", "--follow", "--timeout", "3",
+                  "--poll-interval", "1"), 4)
+    assert "did not start within 3.0 s" in proc.stderr
     for run_id in (queued["RUN_ID"], last["dag_run_id"]):
         assert raw(cli_server, f"/dags/ti_blocked/dagRuns/{quote_segment(run_id)}")["state"] == "queued"
         cli_server.airflow.request("DELETE", f"/dags/ti_blocked/dagRuns/{quote_segment(run_id)}")
