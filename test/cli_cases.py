@@ -305,8 +305,12 @@ def test_google_auth_through_a_composer_proxy(cli_server: CliServer, tmp_path: P
                       env={"GOOGLE_APPLICATION_CREDENTIALS": str(key.path)}))
         assert {d["dag_id"] for d in json.loads(proc.stdout)} == {"toggle_one", "toggle_two"}
         assert google.grants["access"] == 1 and gate.refused == 0
-        refused = ok(cli("--host", gate.url, "dags", "list"), 3)
-        assert "answered 401" in refused.stderr
+        # Without Google credentials the proxy refuses the call: given the API's path, that is a 401 (exit 3);
+        # given the root, no Airflow API can be found there (exit 2).
+        refused = ok(cli("--host", gate.url + airflow.api_path, "--token", "not-a-google-token", "dags", "list"), 3)
+        assert "answered 401" in refused.stderr and "not-a-google-token" not in refused.stderr
+        unknown = ok(cli("--host", gate.url, "dags", "list"), 2)
+        assert "no Airflow REST API found" in unknown.stderr
         missing = ok(cli("--host", gate.url, "--auth", "google", "dags", "list",
                          env={"GOOGLE_APPLICATION_CREDENTIALS": str(tmp_path / "absent.json")}), 2)
         assert "--auth google" in missing.stderr and "absent.json" in missing.stderr
