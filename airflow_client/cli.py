@@ -386,8 +386,13 @@ def _tasks_list(api_client: ApiClient, args: argparse.Namespace, out: Printer) -
     from airflow_client.client.pagination import paginate
 
     filters: dict[str, Any] = {"state": args.state} if args.state else {}
-    listing = paginate(TaskInstanceApi(api_client).get_task_instances, args.dag_id, args.run_id, **filters)
-    out.records(list(listing), TASK_COLUMNS)
+    listing = list(paginate(TaskInstanceApi(api_client).get_task_instances, args.dag_id, args.run_id, **filters))
+    if not listing:
+        from airflow_client.client.api.dag_run_api import DAGRunApi
+
+        # Airflow 2 lists no task instances for a run that does not exist: asking for the run says so (404).
+        DAGRunApi(api_client).get_dag_run(args.dag_id, args.run_id)
+    out.records(listing, TASK_COLUMNS)
     return EXIT_OK
 
 
