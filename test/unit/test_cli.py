@@ -3,6 +3,7 @@ against a loopback server (the real Airflow servers are in test/cli_cases.py).""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import subprocess
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from airflow_client import cli
-from test.unit.conftest import Answer, LoopbackServer
+from test.unit.conftest import Answer, LoopbackServer, Seen
 
 
 def parse(*args: str) -> Any:
@@ -220,3 +221,53 @@ def test_an_unreachable_server_exits_3(capsys: pytest.CaptureFixture[str]) -> No
     code, _ = run("--host", "http://127.0.0.1:9/api/v1", "--token", "tok-secret", "dags", "list")
     err = capsys.readouterr().err
     assert code == 3 and "127.0.0.1:9" in err and "tok-secret" not in err
+
+
+def test_tasks_list_of_a_run_that_does_not_exist_exits_3(server: LoopbackServer,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # Airflow 2 answers an empty listing for a run that does not exist.
+    server.reply(Answer(body={"task_instances": [], "total_entries": 0}),
+                 Answer(404, {"title": "DAGRun not found", "detail": "DAGRun with DAG ID: 'etl' and DagRun ID: "
+                                                                     "'gone' not found", "status": 404}))
+    code, out = run("--host", server.host, "--token", "tok", "tasks", "list", "etl", "gone")
+    assert code == 3 and out == ""
+    assert [s.path for s in server.seen] == ["/api/v1/dags/etl/dagRuns/gone/taskInstances",
+                                             "/api/v1/dags/etl/dagRuns/gone"]
+    assert "answered 404 DAGRun not found" in capsys.readouterr().err
+
+
+def _ended_token() -> str:
+    payload = base64.urlsafe_b64encode(json.dumps({"end_of_log": True, "log_pos": 9}).encode()).decode()
+    return payload.rstrip("=") + ".signature"
+
+
+def test_logs_follow_waits_for_the_task_instance_to_start(server: LoopbackServer) -> None:
+    ti = {"task_id": "t", "dag_id": "etl", "dag_run_id": "r", "map_index": -1}
+    states = [(None, 0), ("queued", 0), ("running", 1)]
+    started = []
+
+    def answer(seen: Seen) -> Answer:
+        if seen.path.endswith("/taskInstances/t"):
+            state, try_number = states.pop(0) if len(states) > 1 else states[0]
+            started.append(state == "running")
+            return Answer(body={**ti, "state": state, "try_number": try_number})
+        # As Airflow 2 answers for a try that has not started: no file, and a log said to be ended.
+        text = "started\n" if started and started[-1] else "*** Log file does not exist\n"
+        return Answer(body={"content": f"[('host', {text!r})]", "continuation_token": _ended_token()})
+
+    server.handler = answer
+    code, out = run("--host", server.host, "--token", "tok", "logs", "etl", "r", "t", "--follow",
+                    "--poll-interval", "0.05", "--timeout", "30")
+    assert code == 0 and out == "started\n"
+    assert server.last.path == "/api/v1/dags/etl/dagRuns/r/taskInstances/t/logs/1"
+
+
+def test_logs_follow_of_a_task_that_never_starts_exits_4(server: LoopbackServer,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    server.default = Answer(body={"task_id": "t", "dag_id": "etl", "dag_run_id": "r", "state": None,
+                                  "try_number": 0})
+    code, _ = run("--host", server.host, "--token", "tok", "logs", "etl", "r", "t", "--follow",
+                  "--poll-interval", "0.05", "--timeout", "0.3")
+    assert code == 4
+    assert "did not start within 0.3 s" in capsys.readouterr().err
+    assert all("/logs/" not in s.path for s in server.seen)
