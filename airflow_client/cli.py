@@ -106,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(parser, "table")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def sub(group: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    def sub(group: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+            help_text: str) -> argparse.ArgumentParser:
         command: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
         _output_option(command, argparse.SUPPRESS)
         return command
