@@ -12,6 +12,7 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["airflow_client", "airflow_client.*"]),
     package_data={"airflow_client.client": ["py.typed"]},
+    entry_points={"console_scripts": ["airflow-client = airflow_client.cli:run"]},
     install_requires=["urllib3>=1.26.4,<3", "python-dateutil>=2.8", "certifi"],
     extras_require={
         # pysocks: the SOCKS proxy tests of test/reliability/test_proxies.py; google-auth and cryptography:
