@@ -91,10 +91,19 @@ _DEFAULT_COLOUR = "#607d8b"
 _SCALAR_KINDS = (StrKind, IntKind, FloatKind, BoolKind, DateTimeKind, DateKind)
 _TIMESTAMP_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
-_STYLE_TABLE = "border-collapse:collapse;font-size:12px"
-_STYLE_CELL = "border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top;white-space:nowrap"
-_STYLE_HEAD = _STYLE_CELL + ";background:#f3f3f3"
-_STYLE_AXIS = "position:relative;width:240px;height:14px;background:#f7f7f7"
+# One style sheet per table, scoped by a class name; the bars keep inline styles, which every
+# notebook viewer honours, since their place and width are the point.
+_STYLE = (
+    "<style>"
+    ".airflow-client-table{border-collapse:collapse;font-size:12px}"
+    ".airflow-client-table th,.airflow-client-table td{border:1px solid #ddd;padding:2px 6px;text-align:left;"
+    "vertical-align:top;white-space:nowrap}"
+    ".airflow-client-table th{background:#f3f3f3}"
+    ".airflow-client-caption{font-size:12px;margin:2px 0}"
+    "</style>"
+)
+_TABLE = '<table class="airflow-client-table">'
+_AXIS = "position:relative;width:240px;height:14px;background:#f7f7f7"
 
 
 # -- what a model holds -----------------------------------------------------------------------------------
@@ -223,7 +232,7 @@ def _bars(items: Sequence[Any]) -> list[str]:
         seconds = "still running" if end is None else f"{(end - start).total_seconds():g} s"
         tip = html.escape(f"{start.isoformat()} to {end.isoformat() if end else 'now'} ({seconds})", quote=True)
         out.append(
-            f'<div style="{_STYLE_AXIS}"><div title="{tip}" data-left="{left:.2f}" data-width="{width:.2f}" '
+            f'<div style="{_AXIS}"><div title="{tip}" data-left="{left:.2f}" data-width="{width:.2f}" '
             f'style="position:absolute;left:{left:.2f}%;width:{width:.2f}%;min-width:1px;height:100%;'
             f'{border}background:{colour}"></div></div>'
         )
@@ -238,38 +247,36 @@ def collection_html(model: Model, field: str) -> str:
     total = model.get("total_entries")
     if isinstance(total, int) and not isinstance(total, bool):
         caption.append(f"of {total}")
-    head = f'<div style="font-size:12px;margin:2px 0">{html.escape(" ".join(caption))}</div>'
+    head = f'<div class="airflow-client-caption">{html.escape(" ".join(caption))}</div>'
     if not items:
-        return f"<div>{head}</div>"
+        return f"<div>{_STYLE}{head}</div>"
     shown = items[:MAX_ROWS]
     columns = _columns(shown)
     timeline = _declared_name(shown[0]) in TIMELINES and any(item.get("start_date") for item in shown)
     bars = _bars(shown) if timeline else []
-    rows = ["<tr>" + "".join(f'<th style="{_STYLE_HEAD}">{html.escape(c)}</th>' for c in columns)]
+    rows = ["<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in columns)]
     if timeline:
-        rows[0] += f'<th style="{_STYLE_HEAD}">start &rarr; end</th>'
+        rows[0] += "<th>start &rarr; end</th>"
     rows[0] += "</tr>"
     for i, item in enumerate(shown):
-        cells = "".join(f'<td style="{_STYLE_CELL}">{cell(item.get(c))}</td>' for c in columns)
+        cells = "".join(f"<td>{cell(item.get(c))}</td>" for c in columns)
         if timeline:
-            cells += f'<td style="{_STYLE_CELL}">{bars[i]}</td>'
+            cells += f"<td>{bars[i]}</td>"
         rows.append(f"<tr>{cells}</tr>")
     more = ""
     if len(items) > len(shown):
         left_out = len(items) - len(shown)
-        more = f'<div style="font-size:12px">&hellip; {left_out} more rows (to_pandas() has them all)</div>'
-    table = f'<table style="{_STYLE_TABLE}">{"".join(rows)}</table>'
-    return f"<div>{head}{table}{more}</div>"
+        more = f'<div class="airflow-client-caption">&hellip; {left_out} more rows (to_pandas() has them all)</div>'
+    return f'<div>{_STYLE}{head}{_TABLE}{"".join(rows)}</table>{more}</div>'
 
 
 def model_html(model: Model) -> str:
     """One model as a table of two columns: field and value (secrets hidden)."""
     rows = [
-        f'<tr><th style="{_STYLE_HEAD}">{html.escape(name)}</th><td style="{_STYLE_CELL}">{cell(value)}</td></tr>'
-        for name, value in model._shown_dict().items()
+        f"<tr><th>{html.escape(name)}</th><td>{cell(value)}</td></tr>" for name, value in model._shown_dict().items()
     ]
-    head = f'<div style="font-size:12px;margin:2px 0">{html.escape(type(model).__name__)}</div>'
-    return f'<div>{head}<table style="{_STYLE_TABLE}">{"".join(rows)}</table></div>'
+    head = f'<div class="airflow-client-caption">{html.escape(type(model).__name__)}</div>'
+    return f'<div>{_STYLE}{head}{_TABLE}{"".join(rows)}</table></div>'
 
 
 def html_of(model: Model) -> str:
