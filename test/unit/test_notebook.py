@@ -14,7 +14,6 @@ import select
 import subprocess
 import sys
 import textwrap
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,59 +25,13 @@ from airflow_client.client import display
 from airflow_client.client.api import backfill_api, connection_api, dag_run_api, event_log_api, task_instance_api
 from airflow_client.client.pagination import Paginated, paginate
 from airflow_client.client.waiting import trigger_and_wait, wait_for_dag_run, wait_for_task_instance
+from test.notebook_checks import Page, bar_geometry
 
 from .conftest import Answer, LoopbackServer, Seen, task_instance_json
 from .test_airflow3_runtime import Airflow3Server, configured
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = '<script>alert("owned")</script>&\'"'
-
-
-class Page(HTMLParser):
-    """What a browser would see of the HTML: tables as rows of cell texts, elements with their attributes."""
-
-    def __init__(self, markup: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str]]] = []
-        self.rows: list[list[str]] = []
-        self.cells: list[dict[str, Any]] = []  # per td/th: its text and the attributes of what it holds
-        self._cell: dict[str, Any] | None = None
-        self.scripts = 0
-        self.feed(markup)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {k: v or "" for k, v in attrs}
-        self.elements.append((tag, attributes))
-        if tag == "script":
-            self.scripts += 1
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = {"text": "", "inner": []}
-        elif self._cell is not None:
-            self._cell["inner"].append((tag, attributes))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(self._cell["text"])
-            self.cells.append(self._cell)
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell["text"] += data
-
-    @property
-    def header(self) -> list[str]:
-        return self.rows[0]
-
-    def column(self, name: str) -> list[str]:
-        i = self.header.index(name)
-        return [row[i] for row in self.rows[1:]]
-
-    def bars(self) -> list[dict[str, str]]:
-        return [attrs for tag, attrs in self.elements if tag == "div" and "data-width" in attrs]
 
 
 def listing(server: LoopbackServer, *items: dict[str, Any], total: int | None = None) -> None:
@@ -133,16 +86,6 @@ def test_a_long_value_is_cut_and_its_whole_text_is_in_an_escaped_tooltip(server,
     assert tooltips == [extra]  # the parser unescapes: the tooltip holds the whole value, as sent
     assert "onmouseover" not in [name for _, attrs in page.elements for name in attrs]
     assert page.scripts == 0
-
-
-def bar_geometry(page: Page) -> list[tuple[float, float]]:
-    out = []
-    for attrs in page.bars():
-        style = dict(part.split(":", 1) for part in attrs["style"].split(";") if part)
-        left, width = float(style["left"].rstrip("%")), float(style["width"].rstrip("%"))
-        assert (f"{left:.2f}", f"{width:.2f}") == (attrs["data-left"], attrs["data-width"])
-        out.append((left, width))
-    return out
 
 
 TIMED = [
