@@ -13,13 +13,14 @@ from typing import Any
 
 
 def in_notebook() -> bool:
-    """Whether this runs in a Jupyter kernel (IPython imported by the kernel, not a terminal IPython)."""
+    """Whether this runs in a Jupyter kernel: an IPython shell with a kernel behind it (a terminal IPython
+    has none). Jupyter, JupyterLab, VS Code and Colab all run such a shell."""
     ipython = sys.modules.get("IPython")
-    if ipython is None:
+    if ipython is None or "ipykernel" not in sys.modules:
         return False
     get = getattr(ipython, "get_ipython", None)
     shell = get() if callable(get) else None
-    return type(shell).__name__ == "ZMQInteractiveShell"
+    return getattr(shell, "kernel", None) is not None
 
 
 def interactive() -> bool:

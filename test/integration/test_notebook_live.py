@@ -38,7 +38,7 @@ def test_a_real_mapped_run_renders_and_converts(admin_client):
     assert f"DAG run ti_mapped/{run.dag_run_id}" in shown and "success" in shown
 
     api = task_instance_api.TaskInstanceApi(admin_client)
-    page_model = api.get_task_instances("ti_mapped", str(run.dag_run_id), order_by="start_date")
+    page_model = api.get_task_instances("ti_mapped", str(run.dag_run_id), order_by=["start_date"])
     assert len(page_model.task_instances) >= 4  # three map indexes of square, and what follows them
     page = check_rendered_page(page_model)
     assert page.header[:3] == ["dag_id", "dag_run_id", "task_id"]
