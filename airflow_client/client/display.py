@@ -54,7 +54,7 @@ COLUMNS: dict[str, tuple[str | tuple[str, ...], ...]] = {
                             "start_date", "end_date", "duration"),
     "TaskInstanceHistoryResponse": ("dag_id", "dag_run_id", "task_id", "map_index", "try_number", "state",
                                     "start_date", "end_date", "duration"),
-    "DAGRun": ("dag_id", "dag_run_id", "state", "run_type", ("execution_date", "logical_date"),
+    "DAGRun": ("dag_id", "dag_run_id", "state", "run_type", ("logical_date", "execution_date"),
                "start_date", "end_date", "note"),
     "DAGRunResponse": ("dag_id", "dag_run_id", "state", "run_type", "logical_date", "run_after",
                        "start_date", "end_date", "note"),
@@ -241,8 +241,9 @@ def _bars(items: Sequence[Any]) -> list[str]:
 
 def collection_html(model: Model, field: str) -> str:
     """A collection as an HTML table of its items."""
-    items = [item for item in (model.get(field) or []) if hasattr(item, "get") and hasattr(item, "__iter__")]
     raw = model.get(field) or []
+    # Models, and objects kept as received (dicts) when they did not decode; anything else has no fields.
+    items = [item for item in raw if hasattr(item, "get") and hasattr(item, "__iter__")]
     caption = [f"{type(model).__name__}: {len(raw)} {field}"]
     total = model.get("total_entries")
     if isinstance(total, int) and not isinstance(total, bool):

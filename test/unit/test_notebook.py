@@ -22,7 +22,14 @@ import pytest
 
 import airflow_client.client as client
 from airflow_client.client import display
-from airflow_client.client.api import backfill_api, connection_api, dag_run_api, event_log_api, task_instance_api
+from airflow_client.client.api import (
+    backfill_api,
+    connection_api,
+    dag_api,
+    dag_run_api,
+    event_log_api,
+    task_instance_api,
+)
 from airflow_client.client.pagination import Paginated, paginate
 from airflow_client.client.waiting import trigger_and_wait, wait_for_dag_run, wait_for_task_instance
 from test.notebook_checks import Page, bar_geometry
@@ -156,6 +163,33 @@ def test_a_long_page_shows_max_rows_and_says_how_many_are_left_out(server, ti_ap
     markup = ti_api.get_task_instances("example", "~")._repr_html_()
     assert len(Page(markup).rows) == 1 + 3
     assert "2 more rows" in markup
+
+
+def test_dag_runs_get_bars_and_the_logical_date_of_either_generation(server, api_client):
+    runs = [{"dag_id": "d", "dag_run_id": f"r{i}", "state": state, "run_type": "manual",
+             "start_date": f"2024-01-01T00:00:{start:02d}+00:00", "end_date": f"2024-01-01T00:00:{end:02d}+00:00",
+             **date} for i, (state, start, end, date) in enumerate([
+                 # Airflow 2.11 answers both names, Airflow 3 the newer alone.
+                 ("success", 0, 30, {"execution_date": "2024-01-01T00:00:00+00:00",
+                                     "logical_date": "2024-01-01T00:00:00+00:00"}),
+                 ("failed", 30, 40, {"logical_date": "2024-01-02T00:00:00+00:00"})])]
+    server.reply(Answer(body={"dag_runs": runs, "total_entries": 2}))
+    page = Page(dag_run_api.DAGRunApi(api_client).get_dag_runs("d")._repr_html_())
+    assert page.column("logical_date") == ["2024-01-01T00:00:00+00:00", "2024-01-02T00:00:00+00:00"]
+    assert "execution_date" not in page.header
+    assert bar_geometry(page) == [(0.0, 75.0), (75.0, 25.0)]
+    colours = [attrs["style"].rsplit("background:", 1)[1] for attrs in page.bars()]
+    assert colours == [display.STATE_COLOURS["success"], display.STATE_COLOURS["failed"]]
+
+
+def test_dags_show_their_useful_columns_without_a_time_axis(server, api_client):
+    server.reply(Answer(body={"dags": [{"dag_id": "etl", "is_paused": False, "is_stale": False, "owners": ["ops"],
+                                        "tags": [{"name": "daily"}], "fileloc": "/dags/etl.py"}],
+                              "total_entries": 1}))
+    page = Page(dag_api.DAGApi(api_client).get_dags()._repr_html_())
+    assert page.header == ["dag_id", "is_paused", "is_stale", "owners", "tags"]
+    assert page.rows[1] == ["etl", "False", "False", '["ops"]', '[{"name": "daily"}]']
+    assert page.bars() == []
 
 
 # -- Airflow 3 answers ------------------------------------------------------------------------------------
