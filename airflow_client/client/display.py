@@ -131,10 +131,11 @@ def _columns(items: Sequence[Any]) -> list[str]:
         found = []
         for choice in wanted:
             names = (choice,) if isinstance(choice, str) else choice
-            for name in names:
-                if any(name in item for item in items):
-                    found.append(name)
-                    break
+            # Of alternatives, the first with a value somewhere; else the first the items have at all.
+            filled = [n for n in names if any(item.get(n) is not None for item in items)]
+            present = filled or [n for n in names if any(n in item for item in items)]
+            if present:
+                found.append(present[0])
         if found:
             return found
     return _scalar_fields(items)[:FALLBACK_COLUMNS]
