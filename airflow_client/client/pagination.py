@@ -71,6 +71,12 @@ class Paginated(Iterator[Any]):
     def __next__(self) -> Any:
         return next(self._items)
 
+    def close(self) -> None:
+        """Stop early: no more pages are read, and a progress line is ended (as a generator's close)."""
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
+
     def to_pandas(self) -> Any:
         """The items not yet yielded, as a pandas DataFrame: one row per item, one column per field,
         timestamps as timezone-aware pandas timestamps. Needs pandas (`pip install pandas`)."""

@@ -10,6 +10,7 @@ import contextlib
 import io
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -433,6 +434,17 @@ def test_paginate_progress_without_tqdm_is_one_line_rewritten(server, ti_api, wi
                                                            "get_task_instances: 20/25",
                                                            "get_task_instances: 25/25\n".rstrip()]
         assert out.endswith("\n") and out.count("\n") == 1
+
+
+def test_closing_a_listing_early_reads_no_more_pages_and_ends_its_progress_line(server, ti_api, without_tqdm):
+    paged(server, 25)
+    with stderr_as(Terminal()) as terminal:
+        items = paginate(ti_api.get_task_instances, "example", "~", page_size=10, progress=True)
+        assert next(items).task_id == "t000"
+        items.close()
+        assert list(items) == []
+    assert re.search(r"\rget_task_instances: 10/25 items, \d+ s\n$", terminal.getvalue())
+    assert len(server.seen) == 1
 
 
 def test_no_progress_when_stderr_is_no_terminal(server, ti_api):
