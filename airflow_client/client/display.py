@@ -301,7 +301,7 @@ def frame(items: Iterable[Any], item_cls: type[Model] | None = None) -> Any:
     """A pandas DataFrame: one row per item, one column per field; timestamps as aware pandas timestamps.
 
     Columns come in the order the item class declares its fields, then fields it does not declare. A
-    timestamp column whose values do not all read as timestamps is kept as received (dtype object).
+    timestamp column whose values do not all read as timestamps is kept as received, unconverted.
     """
     pandas = pandas_module()
     rows = list(items)
