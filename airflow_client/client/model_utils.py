@@ -392,6 +392,21 @@ class Model(Convertible):
         fields = ", ".join(f"{k}={shown(v)}" for k, v in self._shown_dict().items())
         return f"{type(self).__name__}({fields})"
 
+    # -- notebooks (display.py, imported only when a notebook or a script asks) -------------------
+
+    def _repr_html_(self) -> str:
+        """An HTML table: a collection's items one per row, another model's fields one per row."""
+        from airflow_client.client.display import html_of
+
+        return html_of(self)
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of a collection's items (one row each, one column per field); of one
+        row for another model. Needs pandas (`pip install pandas`)."""
+        from airflow_client.client.display import collection_frame
+
+        return collection_frame(self)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Model) or _declared(type(other)) is not _declared(type(self)):
             return NotImplemented
@@ -680,6 +695,11 @@ class ModelSimple(str, Convertible):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str.__repr__(self)})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<code>{html.escape(str.__str__(self))}</code>"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self)._from_server, (str.__str__(self),))
