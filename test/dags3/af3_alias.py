@@ -1,11 +1,11 @@
-"""Airflow 3 only. The task ``emit`` updates the asset ``s3://client-test/aliased`` through the asset alias
+"""Airflow 3 only. The task ``emit`` updates the asset ``s3://client-test3/aliased`` through the asset alias
 ``client-test-alias``: the alias resolves to that asset once the task has run."""
 
 import pendulum
 from airflow.sdk import Asset, AssetAlias, dag, task
 
 ALIAS = "client-test-alias"
-TARGET = "s3://client-test/aliased"
+TARGET = "s3://client-test3/aliased"
 
 
 @dag(dag_id="af3_alias", schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=False,

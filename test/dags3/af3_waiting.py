@@ -7,7 +7,7 @@ from airflow.sdk import Asset, dag, task
 
 @dag(
     dag_id="af3_waiting",
-    schedule=[Asset("s3://client-test/af3-left"), Asset("s3://client-test/af3-right")],
+    schedule=[Asset("s3://client-test3/af3-left"), Asset("s3://client-test3/af3-right")],
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     tags=["client-test", "airflow3"],

@@ -2,7 +2,7 @@
 and their aliases and events, materializing an ``@asset``, queued events, and the asset state store that a
 task and the API write.
 
-The af3_* DAGs own the assets used here (``s3://client-test/made``, ``.../aliased``, ``.../af3-left``,
+The af3_* DAGs own the assets used here (``s3://client-test3/made``, ``.../aliased``, ``.../af3-left``,
 ``.../af3-right``), so the dataset tests' assets are left alone.
 """
 
@@ -31,9 +31,9 @@ from airflow_client.client.models import (
 
 pytestmark = pytest.mark.integration
 
-MADE = "s3://client-test/made"
-ALIASED = "s3://client-test/aliased"
-LEFT = "s3://client-test/af3-left"
+MADE = "s3://client-test3/made"
+ALIASED = "s3://client-test3/aliased"
+LEFT = "s3://client-test3/af3-left"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def asset_id(api: AssetApi, uri: str) -> int:
 
 
 def test_get_assets_and_get_asset_describe_the_materializable_asset(assets):
-    page = assets.get_assets(uri_pattern="client-test/made")
+    page = assets.get_assets(uri_pattern="client-test3/made")
     assert isinstance(page, AssetCollectionResponse) and page.total_entries == 1
     [listed] = page.assets
     assert (listed.name, listed.uri) == ("af3_made", MADE)
@@ -76,7 +76,7 @@ def test_an_alias_resolves_to_the_asset_its_task_updated(assets, airflow3, v2_ru
 
     run_id = v2_runs["af3_alias"]
     assert airflow3.wait_for_run("af3_alias", run_id) == "success"
-    [aliased] = assets.get_assets(uri_pattern="client-test/aliased").assets
+    [aliased] = assets.get_assets(uri_pattern="client-test3/aliased").assets
     assert [a.name for a in aliased.aliases] == ["client-test-alias"]
     events = assets.get_asset_events(source_dag_id="af3_alias")
     assert isinstance(events, AssetEventCollectionResponse)

@@ -146,9 +146,9 @@ def test_wait_until_finished_gives_each_state_then_the_results(api, v2_runs):
 
 def test_an_asset_triggered_run_lists_its_upstream_asset_events(api, v2_client, airflow3):
     assets = AssetApi(v2_client)
-    ids = {a.uri: a.id for a in assets.get_assets(uri_pattern="client-test/af3-").assets}
+    ids = {a.uri: a.id for a in assets.get_assets(uri_pattern="client-test3/af3-").assets}
     made = [assets.create_asset_event({"asset_id": ids[uri]}).id
-            for uri in ("s3://client-test/af3-left", "s3://client-test/af3-right")]
+            for uri in ("s3://client-test3/af3-left", "s3://client-test3/af3-right")]
 
     def triggered() -> Any:
         runs = api.get_list_dag_runs_batch("~", {"dag_ids": ["af3_waiting"]}).dag_runs
