@@ -73,7 +73,8 @@ def test(args: list[str]) -> int:
         line, pin = ("1.26", "urllib3>=1.26,<2") if i == 0 else ("2", "urllib3>=2,<3")
         env = ensure_env(ROOT / f".venv-py{version[0]}.{version[1]}-urllib3-{line}", pin, interpreter=interpreter)
         run(env, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test/unit")
-    return subprocess.run([str(python), "-m", "pytest", *(args or ["-q"])], cwd=ROOT).returncode
+    # The slowest tests are listed at the end: the whole command must stay well inside its time budget.
+    return subprocess.run([str(python), "-m", "pytest", *(args or ["-q", "--durations=20"])], cwd=ROOT).returncode
 
 
 def demo(args: list[str]) -> int:
