@@ -8,6 +8,7 @@ are the real libraries, and every call to the endpoint is signed with SigV4 and 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from botocore.config import Config
 
 from airflow_client.client import exceptions
 from airflow_client.client.api import dag_api, dag_run_api, task_instance_api
+from airflow_client.client.auth import RENEW_MARGIN
 from airflow_client.client.managed import MwaaApiClient
 from airflow_client.client.model.dag_run import DAGRun
 from test.managed_cases import Upstream
@@ -152,3 +154,14 @@ def test_a_post_whose_answer_mwaa_will_not_relay_is_not_sent_twice(api_client, m
         dag_run_api.DAGRunApi(api_client).post_dag_run("ti_plain", DAGRun(dag_run_id=run_id))
     assert caught.value.title == "ValidationException"
     assert web.logins == 0 and web.served == []
+
+
+def test_an_airflow3_web_token_near_its_expiry_is_renewed_before_sending(api_client, mwaa, web, finished_run):
+    web.lifetime = int(RENEW_MARGIN) + 2  # Airflow 3's JWT enters the renewal margin 2 s after the login
+    assert "hello from ti_plain" in _log_text(api_client, finished_run)
+    time.sleep(2.5)
+    assert "hello from ti_plain" in _log_text(api_client, finished_run)
+    if api_client.server.generation == 3:
+        assert web.logins == 2 and web.refused == 0  # renewed from the token's exp, before a refusal
+    else:
+        assert web.logins == 1 and web.refused == 0  # a session cookie tells no expiry: kept while it works

@@ -376,7 +376,11 @@ class MwaaApiClient(ApiClient):
         if web_scheme not in ("https", "http"):
             raise ValueError(f"MwaaApiClient(web_scheme): expected 'https' or 'http', got {web_scheme!r}")
         if boto3_client is None:
-            boto3_client = _load_boto3().client("mwaa", region_name=region_name)
+            boto3 = _load_boto3()
+            try:
+                boto3_client = boto3.client("mwaa", region_name=region_name)
+            except importlib.import_module("botocore.exceptions").BotoCoreError as exc:
+                raise _botocore_error(exc, "POST", f"mwaa://{environment_name}") from exc
         else:
             _load_boto3()  # the errors it raises are botocore's
             name = getattr(getattr(getattr(boto3_client, "meta", None), "service_model", None), "service_name", None)
@@ -420,8 +424,7 @@ class MwaaApiClient(ApiClient):
                 raise self._aws_error(exc, "GetEnvironment", "GET", self._root) from None
             denied = True
         except errors.BotoCoreError as exc:
-            raise ApiConnectionError(status=None, reason=f"could not reach the MWAA API: {exc}", method="GET",
-                                     url=self._root) from exc
+            raise _botocore_error(exc, "GET", self._root) from exc
         if denied:
             # Without airflow:GetEnvironment: ask Airflow itself, through InvokeRestApi.
             _log.debug("MWAA %s: GetEnvironment refused; asking /version through InvokeRestApi",
@@ -505,8 +508,7 @@ class MwaaApiClient(ApiClient):
             else:
                 raise self._aws_error(exc, "InvokeRestApi", request.method, request.url) from None
         except errors.BotoCoreError as exc:
-            raise ApiConnectionError(status=None, reason=f"could not reach the MWAA API: {exc}",
-                                     method=request.method, url=request.url) from exc
+            raise _botocore_error(exc, request.method, request.url) from exc
         self.invoked += 1
         data = b"" if document is None else json.dumps(document).encode()
         return _Invoked(int(status), data, request.url)
@@ -519,8 +521,11 @@ class MwaaApiClient(ApiClient):
         message = _aws_message(exc)
         hint = ""
         if code == "AccessDeniedException":
-            hint = (f"; the caller's IAM policy must allow airflow:{action} on the environment "
-                    f"(arn:aws:airflow:<region>:<account>:environment/{self.environment_name})")
+            # GetEnvironment is granted on the environment, the others on the Airflow role calls run as.
+            resource = (f"environment/{self.environment_name}" if action == "GetEnvironment"
+                        else f"role/{self.environment_name}/<Airflow role>")
+            hint = (f"; the caller's IAM policy must allow airflow:{action} on "
+                    f"arn:aws:airflow:<region>:<account>:{resource}")
         elif code in ("InvalidSignatureException", "UnrecognizedClientException", "SignatureDoesNotMatch"):
             hint = "; check the AWS credentials (access key and secret) boto3 uses"
         elif code == "ResourceNotFoundException":
@@ -575,8 +580,7 @@ class MwaaApiClient(ApiClient):
         except errors.ClientError as exc:
             raise self._aws_error(exc, "CreateWebLoginToken", "POST", self._root) from None
         except errors.BotoCoreError as exc:
-            raise ApiConnectionError(status=None, reason=f"could not reach the MWAA API: {exc}", method="POST",
-                                     url=self._root) from exc
+            raise _botocore_error(exc, "POST", self._root) from exc
         hostname, token = out.get("WebServerHostname"), out.get("WebToken")
         if not hostname or not token:
             raise ApiValueError("Amazon MWAA answered CreateWebLoginToken without WebServerHostname or WebToken")
@@ -609,3 +613,12 @@ class MwaaApiClient(ApiClient):
 def _aws_message(exc: Any) -> str:
     error = exc.response.get("Error", {})
     return str(error.get("Message") or error.get("message") or exc)
+
+
+def _botocore_error(exc: Exception, method: str, url: str) -> OpenApiException:
+    """botocore's own failure (no credentials, no answer) before MWAA answered anything."""
+    if type(exc).__name__ in ("NoCredentialsError", "PartialCredentialsError", "NoRegionError"):
+        return ApiValueError(f"{exc}: no AWS credentials or region found for the MWAA client; configure them as "
+                             "for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                             "AWS_REGION, ~/.aws/config), or pass boto3_client=... / region_name=...")
+    return ApiConnectionError(status=None, reason=f"could not reach the MWAA API: {exc}", method=method, url=url)

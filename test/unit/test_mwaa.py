@@ -147,3 +147,35 @@ def test_the_run_id_with_its_timestamp_is_percent_encoded_in_the_web_path(api_cl
         "ti_plain", RUN_ID, "say_hello", 1, _headers={"Accept": "text/plain"})
     assert "hello from ti_plain" in text
     assert web.served[-1].startswith("/api/v1/dags/ti_plain/dagRuns/manual__2024-01-01T00%3A00%3A00%2B00%3A00/")
+
+
+@pytest.fixture
+def no_aws_settings(monkeypatch, tmp_path):
+    """An environment where boto3 finds no credentials and no region (no files, no instance metadata)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
+                 "AWS_DEFAULT_REGION", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def test_no_region_is_an_error_saying_where_to_set_it(no_aws_settings) -> None:
+    from airflow_client.client.exceptions import ApiValueError
+
+    with pytest.raises(ApiValueError, match="AWS_REGION"):
+        MwaaApiClient(ENV_NAME)
+
+
+def test_no_credentials_is_an_error_before_anything_is_sent(no_aws_settings, mwaa) -> None:
+    import boto3
+    from botocore.config import Config
+
+    from airflow_client.client.exceptions import ApiValueError
+
+    bare = boto3.client("mwaa", region_name="eu-west-1", endpoint_url=mwaa.url,
+                        config=Config(inject_host_prefix=False, retries={"max_attempts": 1}))
+    with MwaaApiClient(ENV_NAME, boto3_client=bare, web_scheme="http") as c:
+        with pytest.raises(ApiValueError, match="no AWS credentials"):
+            dag_api.DAGApi(c).get_dags()
+    assert not mwaa.calls and not mwaa.refused
