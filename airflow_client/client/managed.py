@@ -430,7 +430,12 @@ class MwaaApiClient(ApiClient):
             _log.debug("MWAA %s: GetEnvironment refused; asking /version through InvokeRestApi",
                        self.environment_name)
             url = self._root + "/version"
-            answer = self._invoke(Request("GET", url, {"Accept": "application/json"}, None), "/version")
+            try:
+                answer = self._invoke(Request("GET", url, {"Accept": "application/json"}, None), "/version")
+            except _NotInvoked as exc:
+                raise ApiValueError(f"could not ask MWAA environment {self.environment_name!r} which Airflow it "
+                                    f"runs: GetEnvironment was refused and GET /version was not served: {exc}"
+                                    ) from None
             if answer.status != 200:
                 raise exception_for(answer.status)(http_resp=answer, method="GET", url=url)
             try:
@@ -596,9 +601,10 @@ class MwaaApiClient(ApiClient):
         self.web_logins += 1
         if generation == 2 and _SESSION_COOKIE in cookies and resp.status < 400:
             return root, {"Cookie": f"{_SESSION_COOKIE}={cookies[_SESSION_COOKIE].value}"}, float("inf")
-        if generation == 3 and _JWT_COOKIE in cookies and resp.status < 400:
-            jwt = cookies[_JWT_COOKIE].value
-            return root, {"Authorization": "Bearer " + jwt}, _expiry(jwt)
+        if generation == 3 and resp.status < 400:
+            jwt = cookies[_JWT_COOKIE].value if _JWT_COOKIE in cookies else _access_token(resp.data)
+            if jwt:
+                return root, {"Authorization": "Bearer " + jwt}, _expiry(jwt)
         error = exception_for(resp.status if resp.status >= 400 else 401)(http_resp=resp, method="POST", url=url)
         expected = "a session cookie" if generation == 2 else f"a JWT in the cookie {_JWT_COOKIE}"
         error.reason = (f"the MWAA web server did not take the web login token: it answered {resp.status} "
@@ -622,3 +628,12 @@ def _botocore_error(exc: Exception, method: str, url: str) -> OpenApiException:
                              "for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                              "AWS_REGION, ~/.aws/config), or pass boto3_client=... / region_name=...")
     return ApiConnectionError(status=None, reason=f"could not reach the MWAA API: {exc}", method=method, url=url)
+
+
+def _access_token(data: bytes) -> str | None:
+    """The `access_token` of a JSON login answer, as Airflow 3's own /auth/token gives it; else None."""
+    try:
+        token = json.loads(data).get("access_token")
+    except (ValueError, AttributeError):
+        return None
+    return token if isinstance(token, str) and token else None

@@ -62,6 +62,9 @@ def upstream() -> Iterator[Upstream]:
             if run_id in runs:
                 return Answer(body=runs[run_id])
         dag_id = path.split("/")[4] if path.startswith("/api/v1/dags/") else "?"
+        if dag_id == "boom":
+            return Answer(status=503, body={"title": "Service Unavailable", "status": 503, "type": "about:blank",
+                                            "detail": "the metadata database is not reachable"})
         return Answer(status=404, body={"title": "DAG not found", "status": 404, "type": "about:blank",
                                         "detail": f"The DAG with dag_id: `{dag_id}` was not found"})
 
@@ -179,3 +182,21 @@ def test_no_credentials_is_an_error_before_anything_is_sent(no_aws_settings, mwa
         with pytest.raises(ApiValueError, match="no AWS credentials"):
             dag_api.DAGApi(c).get_dags()
     assert not mwaa.calls and not mwaa.refused
+
+
+def test_an_airflow_server_error_relayed_by_mwaa_is_a_service_exception(api_client, mwaa) -> None:
+    from airflow_client.client.exceptions import ServiceException
+
+    with pytest.raises(ServiceException) as caught:
+        dag_api.DAGApi(api_client).get_dag("boom")
+    assert caught.value.status == 503 and caught.value.detail == "the metadata database is not reachable"
+    assert mwaa.refused == ["RestApiServerException"]
+
+
+def test_a_refused_get_environment_other_than_access_denied_is_raised(api_client, mwaa) -> None:
+    from airflow_client.client.exceptions import NotFoundException
+
+    mwaa.environments.pop(ENV_NAME)
+    with pytest.raises(NotFoundException) as caught:
+        api_client.server  # noqa: B018  (asking the generation is the call under test)
+    assert caught.value.title == "ResourceNotFoundException" and ENV_NAME in str(caught.value)
