@@ -1,9 +1,15 @@
-"""Managed Airflow: Google credentials for Cloud Composer (and IAP), as an `AuthFlow`.
+"""Managed Airflow: Google credentials for Cloud Composer (and IAP), as an `AuthFlow`; Amazon MWAA, as a client.
 
-    from airflow_client.client.managed import GoogleAuth
+    from airflow_client.client.managed import GoogleAuth, MwaaApiClient
 
     configuration.auth_flow = GoogleAuth()                      # Composer: an OAuth access token
     configuration.auth_flow = GoogleAuth.id_token(client_id)    # a web server behind IAP: an ID token
+    api_client = MwaaApiClient("MyAirflowEnvironment")          # MWAA: calls through the AWS API (boto3)
+
+MWAA is reached through boto3 (`pip install 'airflow-stable-client[aws]'`), imported when the first
+`MwaaApiClient` is made: its calls go through MWAA's `InvokeRestApi`, signed with AWS credentials, and
+what that action cannot carry goes to the environment's web server with a web login token (see
+`MwaaApiClient` and docs/managed.md).
 
 Built on google-auth, which is an optional dependency: `pip install 'airflow-stable-client[google]'`.
 Tokens come from google-auth's credentials (a service-account key, workload identity, the metadata
@@ -16,6 +22,10 @@ Errors:
 
     GoogleAuthError (OpenApiException)   no token could be had: no credentials found, a key the token
                                          endpoint refused, the endpoint unreachable; nothing was sent
+
+MWAA's refusals are the usual `ApiException` subclasses: Airflow's own errors with Airflow's status and
+detail, the AWS API's (IAM, signature, unknown environment) with its status, its error code as `title`
+and its message as `detail`.
 
 Tokens are credentials: they never appear in a log line or an exception message.
 """
@@ -313,7 +323,10 @@ class _Invoked:
 
         self.status = status
         self.reason = http.client.responses.get(status, "")
-        self.headers = urllib3.HTTPHeaderDict({"Content-Type": "application/json"} if data else {})
+        # urllib3 1.26 exports HTTPHeaderDict only from here; 2.x from here too.
+        from urllib3._collections import HTTPHeaderDict
+
+        self.headers = HTTPHeaderDict({"Content-Type": "application/json"} if data else {})
         self.data = data
         self.url = url
         self.urllib3_response = None
