@@ -8,6 +8,9 @@ are the real libraries, and every call to the endpoint is signed with SigV4 and 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +25,7 @@ from airflow_client.client.api import dag_api, dag_run_api, task_instance_api
 from airflow_client.client.auth import RENEW_MARGIN
 from airflow_client.client.managed import MwaaApiClient
 from airflow_client.client.model.dag_run import DAGRun
-from test.managed_cases import Upstream
+from test.managed_cases import REPO_ROOT, Upstream
 from test.mwaa_servers import Environment, MwaaService, WebServer
 
 ENV_NAME = "client-test-env"
@@ -165,3 +168,18 @@ def test_an_airflow3_web_token_near_its_expiry_is_renewed_before_sending(api_cli
         assert web.logins == 2 and web.refused == 0  # renewed from the token's exp, before a refusal
     else:
         assert web.logins == 1 and web.refused == 0  # a session cookie tells no expiry: kept while it works
+
+
+def test_the_mwaa_example_runs(mwaa, web, finished_run, upstream):
+    dag_id, run_id = finished_run
+    env = {**os.environ, "MWAA_ENVIRONMENT": ENV_NAME, "AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+           "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "MWAA_ENDPOINT_URL": mwaa.url, "MWAA_WEB_SCHEME": "http",
+           "DAG_ID": dag_id, "RUN_ID": run_id, "TASK_ID": "say_hello"}
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "examples" / "mwaa.py")], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"Airflow {'2.11.2' if upstream.generation == 2 else '3.3.2'}" in result.stdout
+    assert "ti_plain" in result.stdout and "hello from ti_plain" in result.stdout
+    assert mwaa.calls["InvokeRestApi"] >= 1 and web.logins == 1

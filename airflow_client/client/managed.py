@@ -350,7 +350,7 @@ class MwaaApiClient(ApiClient):
     credentials (SigV4), never with an Airflow username, password or token.
 
     - ``environment_name``: the MWAA environment (``MyAirflowEnvironment``).
-    - ``region_name``: its AWS region; None: boto3's default (``AWS_REGION``, ``~/.aws/config``).
+    - ``region_name``: its AWS region; None: boto3's default (``AWS_DEFAULT_REGION``, ``~/.aws/config``).
     - ``boto3_client``: a ready ``boto3.client("mwaa", ...)`` (own credentials, endpoint, retries);
       None: one made from boto3's default session for ``region_name``.
     - ``configuration``: transport settings (TLS, proxy, timeouts, retries) for the web-login path below;
@@ -639,7 +639,7 @@ def _botocore_error(exc: Exception, method: str, url: str) -> OpenApiException:
     if type(exc).__name__ in ("NoCredentialsError", "PartialCredentialsError", "NoRegionError"):
         return ApiValueError(f"{exc}: no AWS credentials or region found for the MWAA client; configure them as "
                              "for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                             "AWS_REGION, ~/.aws/config), or pass boto3_client=... / region_name=...")
+                             "AWS_DEFAULT_REGION, ~/.aws/config), or pass boto3_client=... / region_name=...")
     return ApiConnectionError(status=None, reason=f"could not reach the MWAA API: {exc}", method=method, url=url)
 
 

@@ -166,7 +166,7 @@ def no_aws_settings(monkeypatch, tmp_path):
 def test_no_region_is_an_error_saying_where_to_set_it(no_aws_settings) -> None:
     from airflow_client.client.exceptions import ApiValueError
 
-    with pytest.raises(ApiValueError, match="AWS_REGION"):
+    with pytest.raises(ApiValueError, match="AWS_DEFAULT_REGION"):
         MwaaApiClient(ENV_NAME)
 
 
