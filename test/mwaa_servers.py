@@ -29,7 +29,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from test.managed_servers import _HOP_BY_HOP, Reply, _Server
+from test.managed_servers import Reply, _Server, forward
 
 ACCOUNT = "123456789012"
 SIGNATURE_MISMATCH = ("The request signature we calculated does not match the signature you provided. Check your "
@@ -47,22 +47,12 @@ def _ok(doc: Any) -> Reply:
     return 200, headers, json.dumps(doc).encode()
 
 
-def forward(base_url: str, authorization: str, method: str, target: str, headers: dict[str, str],
-            body: bytes | None) -> tuple[int, dict[str, str], bytes]:
-    """One request to the real Airflow at `base_url`, with its credentials; the answer read in full."""
-    import http.client
-
+def _forward(base_url: str, authorization: str, method: str, target: str, headers: dict[str, str],
+             body: bytes | None) -> Reply:
+    """One request to the real Airflow at `base_url`, with its credentials, never with the caller's cookie."""
     parts = urlsplit(base_url)
-    forwarded = {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP and k.lower() != "cookie"}
-    forwarded["Authorization"] = authorization
-    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=60)
-    try:
-        conn.request(method, target, body=body or None, headers=forwarded)
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, {k: v for k, v in resp.getheaders() if k.lower() not in _HOP_BY_HOP}, data
-    finally:
-        conn.close()
+    return forward(parts.hostname or "127.0.0.1", parts.port or 80, authorization, method, target, headers, body,
+                   drop=("cookie",))
 
 
 class Environment:
@@ -191,7 +181,7 @@ class MwaaService(_Server):
         if "Body" in request:
             payload = json.dumps(request["Body"]).encode()
             headers["Content-Type"] = "application/json"
-        status, answer_headers, data = forward(env.base_url, env.authorization(), verb, target, headers, payload)
+        status, answer_headers, data = _forward(env.base_url, env.authorization(), verb, target, headers, payload)
         if len(data) > self.max_answer:
             return _aws_error(400, "ValidationException", "The Apache Airflow REST API response exceeds the "
                                                           "maximum size the service relays")
@@ -278,4 +268,4 @@ class WebServer(_Server):
                 {"title": "Unauthorized", "status": 401, "detail": "No valid session"}).encode()
         with self._lock:
             self.served.append(target)
-        return forward(self.env.base_url, self.env.authorization(), method, target, headers, body)
+        return _forward(self.env.base_url, self.env.authorization(), method, target, headers, body)
