@@ -32,6 +32,7 @@ Tokens are credentials: they never appear in a log line or an exception message.
 
 from __future__ import annotations
 
+import http.client
 import importlib
 import json
 import logging
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import certifi
 import urllib3
+from urllib3._collections import HTTPHeaderDict  # where urllib3 1.26 and 2.x both have it
 
 from airflow_client.client.api_client import ApiClient
 from airflow_client.client.auth import RENEW_MARGIN, AuthFlow
@@ -319,13 +321,8 @@ class _Invoked:
     __slots__ = ("data", "headers", "reason", "status", "url", "urllib3_response")
 
     def __init__(self, status: int, data: bytes, url: str) -> None:
-        import http.client
-
         self.status = status
         self.reason = http.client.responses.get(status, "")
-        # urllib3 1.26 exports HTTPHeaderDict only from here; 2.x from here too.
-        from urllib3._collections import HTTPHeaderDict
-
         self.headers = HTTPHeaderDict({"Content-Type": "application/json"} if data else {})
         self.data = data
         self.url = url
