@@ -200,3 +200,16 @@ def test_a_refused_get_environment_other_than_access_denied_is_raised(api_client
     with pytest.raises(NotFoundException) as caught:
         api_client.server  # noqa: B018  (asking the generation is the call under test)
     assert caught.value.title == "ResourceNotFoundException" and ENV_NAME in str(caught.value)
+
+
+def test_a_caller_without_create_web_login_token_is_forbidden_only_where_the_web_server_is_needed(
+        api_client, mwaa, web) -> None:
+    from airflow_client.client.exceptions import ForbiddenException
+
+    mwaa.denied.add("CreateWebLoginToken")
+    assert dag_api.DAGApi(api_client).get_dags().total_entries == 2  # through InvokeRestApi: unaffected
+    with pytest.raises(ForbiddenException) as caught:
+        task_instance_api.TaskInstanceApi(api_client).get_log("ti_plain", RUN_ID, "say_hello", 1,
+                                                              _headers={"Accept": "text/plain"})
+    assert caught.value.title == "AccessDeniedException"
+    assert "airflow:CreateWebLoginToken" in str(caught.value) and web.served == []
