@@ -16,15 +16,18 @@ setup(
     install_requires=["urllib3>=1.26.4,<3", "python-dateutil>=2.8", "certifi"],
     extras_require={
         # pysocks: the SOCKS proxy tests of test/reliability/test_proxies.py; google-auth and cryptography:
-        # the GoogleAuth tests (a real google-auth against a loopback token endpoint); pandas and tqdm: the
+        # the GoogleAuth tests (a real google-auth against a loopback token endpoint); boto3: the
+        # MwaaApiClient tests (a real boto3 against a loopback MWAA endpoint); pandas and tqdm: the
         # notebook tests (to_pandas, progress). Not runtime needs.
         "test": ["pytest>=7", "hypothesis>=6", "trustme>=1.0", "pyyaml", "ruff", "mypy>=1.8", "pysocks",
-                 "google-auth>=2.15", "cryptography", "pandas", "tqdm"],
+                 "google-auth>=2.15", "cryptography", "boto3>=1.36", "pandas", "tqdm"],
         # Kerberos (airflow_client.client.kerberos). On Linux it compiles python-gssapi and krb5: needs the
         # MIT Kerberos headers (Debian: libkrb5-dev) and a C compiler; test/kerberos installs them and this extra.
         "kerberos": ["pyspnego[kerberos]>=0.9"],
         # Cloud Composer and IAP (airflow_client.client.managed.GoogleAuth).
         "google": ["google-auth>=2.15"],
+        # Amazon MWAA (airflow_client.client.managed.MwaaApiClient): InvokeRestApi and web login tokens.
+        "aws": ["boto3>=1.36"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -270,14 +270,20 @@ class Gate(_Server):
             if self.sign_in is not None:
                 return 302, {"Location": self.sign_in, "Content-Type": "text/html"}, b"<html>Moved</html>"
             return _json(401, {"detail": "Invalid or missing bearer token"})
-        forwarded = {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP}
-        forwarded["Authorization"] = self.upstream_auth()
-        conn = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=60)
-        try:
-            conn.request(method, target, body=body or None, headers=forwarded)
-            resp = conn.getresponse()
-            data = resp.read()
-            answer_headers = {k: v for k, v in resp.getheaders() if k.lower() not in _HOP_BY_HOP}
-            return resp.status, answer_headers, data
-        finally:
-            conn.close()
+        return forward(self.upstream_host, self.upstream_port, self.upstream_auth(), method, target, headers, body)
+
+
+def forward(host: str, port: int, authorization: str, method: str, target: str, headers: dict[str, str],
+            body: bytes | None, drop: tuple[str, ...] = ()) -> Reply:
+    """One request to an upstream Airflow with its own credentials (and without the `drop` headers)."""
+    forwarded = {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP and k.lower() not in drop}
+    forwarded["Authorization"] = authorization
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        conn.request(method, target, body=body or None, headers=forwarded)
+        resp = conn.getresponse()
+        data = resp.read()
+        answer_headers = {k: v for k, v in resp.getheaders() if k.lower() not in _HOP_BY_HOP}
+        return resp.status, answer_headers, data
+    finally:
+        conn.close()

@@ -433,9 +433,7 @@ class ApiClient:
         `follow`: whether redirects are followed (an operation whose answer is a redirect returns it)."""
         if flow is not None:
             flow.apply(request, self.configuration)
-        resp = self.rest_client.request(
-            request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
-        )
+        resp = self.transmit(request, preload, timeout, follow)
         if flow is not None and flow.answer(request, resp, self.configuration, retried=False):
             # The flow renewed its credentials: one more try, whose answer is final. A streamed answer to
             # the first try is discarded unread, so its connection cannot hand its bytes to the second.
@@ -444,11 +442,19 @@ class ApiClient:
 
                 discard(resp)
             flow.apply(request, self.configuration)
-            resp = self.rest_client.request(
-                request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
-            )
+            resp = self.transmit(request, preload, timeout, follow)
             flow.answer(request, resp, self.configuration, retried=True)
         return resp
+
+    def transmit(self, request: Request, preload: bool, timeout: Any, follow: bool = True) -> Any:
+        """The transport seam: send one addressed, authenticated request; the answer as `rest` gives it.
+
+        A `RESTResponse` (read in full) when `preload`, else a streamed `urllib3.HTTPResponse`. A client
+        that reaches Airflow another way (Amazon MWAA's `InvokeRestApi`) overrides this, and only this.
+        """
+        return self.rest_client.request(
+            request.method, request.url, request.headers, request.body, preload, timeout, follow_redirects=follow
+        )
 
     def _streamed_html(self, request: Request, resp: Any) -> Any:
         """A streamed HTML answer: read to judge it (no operation streams HTML), raised if it is a sign-in page.
