@@ -3,7 +3,7 @@
     airflow-client --host https://airflow.example.com --username ci --password - runs trigger etl --wait
 
 Connection options come before the subcommand, each with an environment variable (AIRFLOW_CLIENT_HOST,
-_USERNAME, _PASSWORD, _TOKEN, _AUTH). `--output json` prints one JSON document for `jq`.
+_USERNAME, _PASSWORD, _TOKEN, _AUTH, _MWAA_ENVIRONMENT). `--output json` prints one JSON document for `jq`.
 
 Exit codes: 0 done (with `--wait`: the run succeeded), 1 the run ended in another state, 2 bad usage or
 configuration, 3 an API or connection error, 4 `--timeout` passed.
@@ -31,8 +31,10 @@ PROG = "airflow-client"
 ENV_PREFIX = "AIRFLOW_CLIENT_"
 
 _EPILOG = """\
-environment: AIRFLOW_CLIENT_HOST, AIRFLOW_CLIENT_USERNAME, AIRFLOW_CLIENT_PASSWORD, AIRFLOW_CLIENT_TOKEN and
-AIRFLOW_CLIENT_AUTH stand for the options of the same name; an option given on the command line wins.
+environment: AIRFLOW_CLIENT_HOST, AIRFLOW_CLIENT_USERNAME, AIRFLOW_CLIENT_PASSWORD, AIRFLOW_CLIENT_TOKEN,
+AIRFLOW_CLIENT_AUTH and AIRFLOW_CLIENT_MWAA_ENVIRONMENT stand for the options of the same name; an option
+given on the command line wins. An MWAA environment is reached with boto3's own AWS settings
+(AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_DEFAULT_REGION, ...).
 
 exit codes: 0 done (with --wait: the run succeeded); 1 the run ended in another state; 2 bad usage or
 configuration; 3 an API or connection error; 4 --timeout passed.
@@ -103,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     conn.add_argument("--auth", choices=("google",),
                       help="google: Google credentials of the environment (Cloud Composer), needs the [google] "
                            "extra; env AIRFLOW_CLIENT_AUTH")
+    conn.add_argument("--mwaa-environment", metavar="NAME",
+                      help="an Amazon MWAA environment, reached through the AWS API with boto3's credentials and "
+                           "region (instead of --host); needs the [aws] extra; env AIRFLOW_CLIENT_MWAA_ENVIRONMENT")
     _output_option(parser, "table")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -190,8 +195,23 @@ def _read_password(stdin: TextIO) -> str:
     return line.rstrip("\r\n")
 
 
+class Mwaa:
+    """Where the calls go when the server is an Amazon MWAA environment: its name (AWS settings are boto3's)."""
+
+    def __init__(self, environment: str) -> None:
+        self.environment = environment
+
+
 def configuration(args: argparse.Namespace, environ: dict[str, str], stdin: TextIO) -> Any:
-    """The client's `Configuration` from the options and the environment; `UsageError` when it cannot work."""
+    """The client's `Configuration` from the options and the environment, or `Mwaa` for an MWAA
+    environment; `UsageError` when it cannot work."""
+    mwaa = _setting(args, "mwaa_environment", environ)
+    if mwaa:
+        given = [f"--{n}" for n in ("host", "username", "password", "token", "auth") if _setting(args, n, environ)]
+        if given:
+            raise UsageError(f"--mwaa-environment reaches the environment through the AWS API with AWS credentials: "
+                             f"drop {', '.join(given)} (or their AIRFLOW_CLIENT_* variables)")
+        return Mwaa(mwaa)
     host = _setting(args, "host", environ)
     if not host:
         raise UsageError("no Airflow server given: pass --host URL or set AIRFLOW_CLIENT_HOST "
@@ -500,11 +520,9 @@ def main(
     except UsageError as exc:
         err.write(f"{PROG}: error: {exc}\n")
         return EXIT_USAGE
-    from airflow_client.client import ApiClient
-
     out = Printer(args.output, stdout or sys.stdout)
     try:
-        with ApiClient(config) as api_client:
+        with _client(config) as api_client:
             return int(args.run(api_client, args, out))
     except UsageError as exc:
         err.write(f"{PROG}: error: {exc}\n")
@@ -522,6 +540,20 @@ def main(
         # Refused before anything was sent (a value the API does not take), or a host that is no Airflow.
         err.write(f"{PROG}: error: {exc}\n")
         return EXIT_USAGE
+
+
+def _client(config: Any) -> ApiClient:
+    """The client for `config`: an `MwaaApiClient` for an MWAA environment, else an `ApiClient`."""
+    if not isinstance(config, Mwaa):
+        from airflow_client.client import ApiClient
+
+        return ApiClient(config)
+    from airflow_client.client.managed import MwaaApiClient
+
+    try:
+        return MwaaApiClient(config.environment)
+    except ImportError as exc:  # no boto3
+        raise UsageError(f"--mwaa-environment: {exc}") from None
 
 
 def run() -> None:

@@ -320,3 +320,37 @@ def test_google_auth_through_a_composer_proxy(cli_server: CliServer, tmp_path: P
     finally:
         gate.close()
         google.close()
+
+
+def test_mwaa_environment_through_invoke_rest_api(cli_server: CliServer, tmp_path: Path) -> None:
+    # A loopback MWAA API endpoint that checks SigV4 and forwards to the real server; the command finds it,
+    # the credentials and the region through boto3's own environment variables, as on a CI runner.
+    from test.mwaa_servers import Environment, MwaaService, WebServer
+
+    airflow = cli_server.airflow
+    access_key, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    service = MwaaService("eu-west-1", {access_key: secret})
+    version = "3.3.2" if airflow.api_path == "/api/v2" else "2.11.2"
+    env = Environment("ci-env", airflow.base_url, airflow.api_path, lambda: airflow._authorization(airflow.admin),
+                      version)
+    service.add(env)
+    web = WebServer(service, env)
+    aws = {"AWS_ENDPOINT_URL_MWAA": service.url, "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
+           "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret,
+           "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    try:
+        proc = ok(cli("--mwaa-environment", "ci-env", "-o", "json", "dags", "list", "--tag", "toggle", env=aws))
+        assert {d["dag_id"] for d in json.loads(proc.stdout)} == {"toggle_one", "toggle_two"}
+        assert service.calls["InvokeRestApi"] >= 1 and service.invoked[-1][0] == "GET"
+        runs = ok(cli("--mwaa-environment", "ci-env", "-o", "json", "runs", "list", "ti_plain",
+                      env={**aws, "AIRFLOW_CLIENT_MWAA_ENVIRONMENT": "ci-env"}))
+        assert cli_server.runs["ti_plain"] in {r["dag_run_id"] for r in json.loads(runs.stdout)}
+        # A wrong secret: AWS refuses the signature (exit 3), and the secret is not shown.
+        wrong = ok(cli("--mwaa-environment", "ci-env", "dags", "list",
+                       env={**aws, "AWS_SECRET_ACCESS_KEY": "not-the-secret-1234"}), 3)
+        assert "InvalidSignatureException" in wrong.stderr and "not-the-secret-1234" not in wrong.stderr
+        both = ok(cli("--mwaa-environment", "ci-env", "--host", airflow.base_url, "dags", "list", env=aws), 2)
+        assert "drop --host" in both.stderr
+    finally:
+        web.close()
+        service.close()

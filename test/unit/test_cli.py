@@ -75,7 +75,8 @@ def test_bad_arguments_exit_2_with_a_message(args: list[str], capsys: pytest.Cap
 
 
 HELP = {
-    (): ["--host", "--username", "--password", "--token", "--auth", "--output", "AIRFLOW_CLIENT_HOST", "exit codes"],
+    (): ["--host", "--username", "--password", "--token", "--auth", "--mwaa-environment", "--output",
+         "AIRFLOW_CLIENT_HOST", "AIRFLOW_CLIENT_MWAA_ENVIRONMENT", "exit codes"],
     ("dags",): ["list"],
     ("dags", "list"): ["--tag", "--paused", "--active", "--output"],
     ("runs",): ["trigger", "list"],
@@ -130,6 +131,9 @@ def test_password_dash_reads_the_first_line_of_standard_input() -> None:
     (("--host", "http://h", "--username", "u"), {}, "no password for user 'u'"),
     (("--host", "http://h", "--auth", "google", "--token", "t"), {}, "--auth google takes"),
     (("--host", "http://h",), {"AIRFLOW_CLIENT_AUTH": "kerberos"}, "expected 'google'"),
+    (("--mwaa-environment", "env", "--host", "http://h"), {}, "drop --host"),
+    (("--mwaa-environment", "env"), {"AIRFLOW_CLIENT_USERNAME": "u", "AIRFLOW_CLIENT_PASSWORD": "pw-9"},
+     "drop --username, --password"),
 ])
 def test_unusable_configurations_are_refused_without_showing_secrets(
     args: tuple[str, ...], environ: dict[str, str], message: str
@@ -137,6 +141,20 @@ def test_unusable_configurations_are_refused_without_showing_secrets(
     with pytest.raises(cli.UsageError, match=message) as exc:
         config_of(*args, environ=environ)
     assert "pw-9" not in str(exc.value)
+
+
+def test_an_mwaa_environment_needs_no_host_and_comes_from_the_option_or_the_environment() -> None:
+    assert config_of("--mwaa-environment", "prod-env").environment == "prod-env"
+    assert config_of(environ={"AIRFLOW_CLIENT_MWAA_ENVIRONMENT": "env-2"}).environment == "env-2"
+
+
+def test_mwaa_environment_without_boto3_installed_exits_2() -> None:
+    code = ("import sys; sys.modules['boto3'] = None; "
+            "from airflow_client.cli import main; "
+            "sys.exit(main(['--mwaa-environment', 'env', 'dags', 'list']))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "--mwaa-environment" in proc.stderr and "[aws]" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_auth_google_without_google_auth_installed_exits_2() -> None:
