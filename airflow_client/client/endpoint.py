@@ -334,9 +334,10 @@ class Operation:
         api, method, path = "v1", self.method, self.path
         adapt: Callable[[Any], Any] | None = None
         text: Callable[[Any], str] | None = None
-        ask: Get = get if get is not None else functools.partial(_cannot_ask, name)
         if generation == 3:
             assert a3 is not None and a3.route is not None
+            # Only Airflow 3's translations ask the server: an Airflow 2 call builds nothing for it.
+            ask: Get = get if get is not None else functools.partial(_cannot_ask, name)
             api = a3.api
             args = dict(checked)  # the call's arguments by their 2.x names, for the body and answer steps
             if a3.answer is not None and a3.answer not in ANSWER_LOOKUP_STEPS:
